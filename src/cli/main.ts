@@ -1,0 +1,280 @@
+// The `gns` command: dispatches subcommands, reports errors with locations, and maps outcomes
+// to documented exit codes. No stack traces reach the user unless GNS_DEBUG=1.
+
+import { readFileSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Diagnostic, IsaName, ParseResult } from '../ir/program.js';
+import { parseAsm, printProgram, isaNames, frontEnd } from '../asm/index.js';
+import { detectIsa } from '../asm/detect.js';
+import { buildCfgs } from '../cfg/cfg.js';
+import { cfgJson, renderCfgText } from '../cfg/render.js';
+import { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
+import { ProgressBar } from './progress.js';
+import { semanticsFor } from '../isa/semantics.js';
+import { coverage, type CoverageReport } from '../emu/coverage.js';
+
+/** Exit codes, documented in README.md. */
+export const ExitCode = {
+  ok: 0,
+  /** The input had errors (diagnostics were reported). */
+  inputErrors: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** A file could not be read or written. */
+  io: 3,
+  /** A bug in gns. */
+  internal: 70,
+} as const;
+
+class CliError extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}
+
+const commonFlags: FlagSpec[] = [
+  { name: 'json', value: false },
+  { name: 'help', value: false, alias: 'h' },
+];
+const isaFlags: FlagSpec[] = [{ name: 'isa', value: true, alias: 'from' }];
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: readonly FlagSpec[];
+  run(args: ParsedArgs): Promise<number> | number;
+}
+
+const commands: Record<string, Command> = {
+  blocks: {
+    summary: 'print functions, basic blocks, successors and live registers',
+    usage: 'gns blocks <file.s...> [--isa aarch64|riscv64] [--json]',
+    flags: [...commonFlags, ...isaFlags],
+    run: runBlocks,
+  },
+  coverage: {
+    summary: 'report which instruction forms have semantics, and the missing ones by frequency',
+    usage: 'gns coverage <file.s...> [--isa aarch64|riscv64] [--json]',
+    flags: [...commonFlags, ...isaFlags],
+    run: runCoverage,
+  },
+  fmt: {
+    summary: 'print an assembly file back from the IR',
+    usage: 'gns fmt <file.s> [--isa aarch64|riscv64] [--canonical] [--out FILE] [--json]',
+    flags: [...commonFlags, ...isaFlags, { name: 'canonical', value: false }, { name: 'out', value: true, alias: 'o' }],
+    run: runFmt,
+  },
+};
+
+function helpText(): string {
+  const lines = ['gns: Guess & Sketch assembly transpiler (AArch64 <-> RISC-V 64)', '', 'Commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`, `           ${c.usage}`);
+  lines.push('', 'Exit codes: 0 ok, 1 input errors, 2 usage error, 3 file error, 70 internal error.');
+  return lines.join('\n');
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`gns: unknown command '${name}'\n\n${helpText()}\n`);
+    return ExitCode.usage;
+  }
+  const args = parseArgs(rest, command.flags);
+  if ('error' in args) {
+    process.stderr.write(`gns ${name}: ${args.error}\nusage: ${command.usage}\n`);
+    return ExitCode.usage;
+  }
+  if (args.flags.has('help')) {
+    process.stdout.write(`usage: ${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof CliError) {
+      if (args.flags.has('json')) process.stdout.write(JSON.stringify({ error: e.message, exitCode: e.code }) + '\n');
+      else process.stderr.write(`gns ${name}: ${e.message}\n`);
+      return e.code;
+    }
+    process.stderr.write(`gns ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env['GNS_DEBUG'] === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return ExitCode.internal;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+interface LoadedFile {
+  readonly path: string;
+  readonly text: string;
+  readonly result: ParseResult;
+}
+
+/** Reads (as latin1, so bytes round-trip) and parses one file, choosing its ISA. */
+function loadAsm(path: string, isaFlag: string | true | undefined): LoadedFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(`cannot read '${path}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`, ExitCode.io);
+  }
+  let isa: IsaName | undefined;
+  if (typeof isaFlag === 'string') {
+    if (!(isaNames as readonly string[]).includes(isaFlag)) throw new CliError(`unknown ISA '${isaFlag}' (expected ${isaNames.join(' or ')})`, ExitCode.usage);
+    isa = isaFlag as IsaName;
+  } else {
+    isa = detectIsa(text);
+    if (!isa) throw new CliError(`cannot tell the ISA of '${path}'; pass --isa ${isaNames.join('|')}`, ExitCode.usage);
+  }
+  return { path, text, result: parseAsm(text, { isa, file: path }) };
+}
+
+/** Formats a diagnostic like a compiler: `file:line:col: error: message`, the line, a caret. */
+export function formatDiagnostic(d: Diagnostic, text: string): string {
+  const lineStart = d.span.offset - (d.span.column - 1);
+  let lineEnd = text.indexOf('\n', lineStart);
+  if (lineEnd < 0) lineEnd = text.length;
+  const line = text.slice(lineStart, lineEnd).replace(/[^\t\x20-\x7e]/g, '?');
+  const caret = line.slice(0, d.span.column - 1).replace(/[^\t]/g, ' ') + '^';
+  return `${d.span.file}:${d.span.line}:${d.span.column}: ${d.severity}: ${d.message}\n  ${line}\n  ${caret}`;
+}
+
+function reportDiagnostics(files: readonly LoadedFile[]): number {
+  let errors = 0;
+  for (const f of files) {
+    for (const d of f.result.diagnostics) {
+      process.stderr.write(formatDiagnostic(d, f.text) + '\n');
+      if (d.severity === 'error') errors++;
+    }
+  }
+  return errors;
+}
+
+function requireFiles(args: ParsedArgs, usage: string): string[] {
+  if (args.positionals.length === 0) throw new CliError(`no input files\nusage: ${usage}`, ExitCode.usage);
+  return args.positionals;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns blocks
+// ---------------------------------------------------------------------------------------------
+
+function runBlocks(args: ParsedArgs): number {
+  const paths = requireFiles(args, commands['blocks']!.usage);
+  const json = args.flags.has('json');
+  const bar = new ProgressBar(paths.length, 'blocks', !json && paths.length > 1 && process.stderr.isTTY === true);
+  const files: LoadedFile[] = [];
+  const outputs: unknown[] = [];
+  let text = '';
+  for (const path of paths) {
+    const f = loadAsm(path, args.flags.get('isa'));
+    files.push(f);
+    bar.tick(path);
+    const { program } = f.result;
+    const cfgs = buildCfgs(program, frontEnd(program.isa));
+    outputs.push({ file: path, isa: program.isa, diagnostics: f.result.diagnostics, functions: cfgJson(program, cfgs) });
+    text += renderCfgText(program, cfgs);
+  }
+  bar.finish();
+  const hasErrors = files.some((f) => f.result.diagnostics.some((d) => d.severity === 'error'));
+  if (json) {
+    process.stdout.write(JSON.stringify({ files: outputs, ok: !hasErrors }, bigintJson, 2) + '\n');
+  } else {
+    reportDiagnostics(files);
+    process.stdout.write(text);
+  }
+  return hasErrors ? ExitCode.inputErrors : ExitCode.ok;
+}
+
+function bigintJson(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns coverage
+// ---------------------------------------------------------------------------------------------
+
+function runCoverage(args: ParsedArgs): number {
+  const paths = requireFiles(args, commands['coverage']!.usage);
+  const json = args.flags.has('json');
+  const bar = new ProgressBar(paths.length, 'coverage', !json && paths.length > 1 && process.stderr.isTTY === true);
+  const byIsa = new Map<IsaName, LoadedFile[]>();
+  for (const path of paths) {
+    const f = loadAsm(path, args.flags.get('isa'));
+    byIsa.set(f.result.program.isa, [...(byIsa.get(f.result.program.isa) ?? []), f]);
+    bar.tick(path);
+  }
+  bar.finish();
+  const reports: { isa: IsaName; files: number; report: CoverageReport }[] = [];
+  for (const [isa, files] of byIsa) {
+    const fe = frontEnd(isa);
+    reports.push({ isa, files: files.length, report: coverage(semanticsFor(isa), files.map((f) => f.result.program), (i) => fe.printInstruction(i, false)) });
+  }
+  const all = [...byIsa.values()].flat();
+  const hasErrors = all.some((f) => f.result.diagnostics.some((d) => d.severity === 'error'));
+  if (json) {
+    process.stdout.write(JSON.stringify({ reports, ok: !hasErrors }) + '\n');
+    return hasErrors ? ExitCode.inputErrors : ExitCode.ok;
+  }
+  reportDiagnostics(all);
+  const pct = (a: number, b: number): string => (b === 0 ? '100.00' : ((100 * a) / b).toFixed(2));
+  for (const { isa, files, report: r } of reports) {
+    let text = `${isa}: ${files} file(s), ${r.total} instructions\n`;
+    text += `  covered: ${r.covered}/${r.total} (${pct(r.covered, r.total)}%), integer: ${r.integerCovered}/${r.integerTotal} (${pct(r.integerCovered, r.integerTotal)}%)\n`;
+    text += `  forms with semantics: ${r.supported.length}; forms missing: ${r.missing.length}\n`;
+    if (r.missing.length) {
+      text += '  missing, by frequency:\n';
+      for (const m of r.missing) text += `    ${String(m.count).padStart(7)}  ${m.form.padEnd(24)} ${m.kind.padEnd(8)} e.g. ${m.example}\n`;
+    }
+    process.stdout.write(text);
+  }
+  return hasErrors ? ExitCode.inputErrors : ExitCode.ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns fmt
+// ---------------------------------------------------------------------------------------------
+
+function runFmt(args: ParsedArgs): number {
+  const paths = requireFiles(args, commands['fmt']!.usage);
+  if (paths.length !== 1) throw new CliError('fmt takes exactly one input file', ExitCode.usage);
+  const path = paths[0]!;
+  const f = loadAsm(path, args.flags.get('isa'));
+  const out = printProgram(f.result.program, { canonical: args.flags.has('canonical') });
+  const outPath = args.flags.get('out');
+  const json = args.flags.has('json');
+  if (typeof outPath === 'string') {
+    if (sameFile(outPath, path)) throw new CliError(`refusing to overwrite the input file '${path}'; choose another --out`, ExitCode.usage);
+    try {
+      writeFileSync(outPath, out, 'latin1');
+    } catch (e) {
+      throw new CliError(`cannot write '${outPath}': ${(e as Error).message}`, ExitCode.io);
+    }
+  }
+  const hasErrors = f.result.diagnostics.some((d) => d.severity === 'error');
+  if (json) {
+    process.stdout.write(JSON.stringify({ file: path, isa: f.result.program.isa, out: typeof outPath === 'string' ? outPath : null, text: typeof outPath === 'string' ? undefined : out, diagnostics: f.result.diagnostics, ok: !hasErrors }) + '\n');
+  } else {
+    reportDiagnostics([f]);
+    if (typeof outPath !== 'string') process.stdout.write(out);
+  }
+  return hasErrors ? ExitCode.inputErrors : ExitCode.ok;
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return existsSync(a) && realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}

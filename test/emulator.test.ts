@@ -15,9 +15,11 @@ import { semanticsFor } from '../src/isa/semantics.js';
 import { Machine, runFunction } from '../src/emu/machine.js';
 import { PT_LOAD, segmentImage } from '../src/binary/elf.js';
 import { Rng } from '../src/util/random.js';
-import { UnicornMachine, STOP } from './oracle/unicorn.js';
+import { REGISTERS, UnicornMachine, STOP } from './oracle/unicorn.js';
+import { UC_ERR } from './oracle/unicorn-consts.js';
 import { buildAsmCorpus, type CorpusFile } from '../scripts/corpus.js';
-import { assembleAndLink, functionLayout, type LinkedImage } from './helpers/link.js';
+import { assembleAndLink, functionLayout, linkableText, type LinkedImage } from './helpers/link.js';
+import { exprSymbols } from '../src/cfg/cfg.js';
 
 const WANT_FUNCTIONS = Number(process.env['GNS_EMU_FUNCTIONS'] ?? 300);
 const RUNS_PER_FUNCTION = 3;
@@ -35,6 +37,14 @@ const argRegs: Record<IsaName, string[]> = {
 };
 const linkReg: Record<IsaName, string> = { aarch64: 'x30', riscv64: 'ra' };
 
+/** FP exception flags and the rounding mode are not modeled (see semantics.ts). */
+const UNMODELED = new Set(['fflags', 'frm', 'fcsr', 'fpsr', 'fpcr']);
+
+/** The architectural registers both machines have, other than the flags. */
+function comparableRegisters(isa: IsaName): { id: string; width: number }[] {
+  return semanticsFor(isa).stateRegisters.filter((r) => REGISTERS[isa].has(r.id) && !UNMODELED.has(r.id) && r.id !== 'zero' && r.id !== 'nzcv');
+}
+
 /** Leaf functions: no calls, no tail calls, nothing unsupported. */
 function leafFunctions(program: Program): { name: string; start: number; end: number }[] {
   const fe = frontEnd(program.isa);
@@ -43,6 +53,20 @@ function leafFunctions(program: Program): { name: string; start: number; end: nu
     const c = cfgs.find((x) => x.name === f.name);
     return c !== undefined && c.blocks.every((b) => !['call', 'icall', 'tailcall'].includes(b.terminator) && !b.unsupported && b.exit !== 'unknown-indirect');
   });
+}
+
+/** Symbols named by the function's operands (branch labels included). */
+function referencedSymbols(program: Program, fn: { start: number; end: number }): string[] {
+  const out: string[] = [];
+  for (let i = fn.start; i < fn.end; i++) {
+    const s = program.statements[i]!;
+    if (s.kind !== 'insn') continue;
+    for (const op of s.operands) {
+      const e = op.kind === 'imm' || op.kind === 'sym' ? op.expr : op.kind === 'mem' ? op.offset : undefined;
+      if (e) out.push(...exprSymbols(e).filter((n) => !/^[0-9]+[bf]$/.test(n) && n !== '.'));
+    }
+  }
+  return out;
 }
 
 function edgy(rng: Rng): bigint {
@@ -86,12 +110,13 @@ test(`whole functions: emulator equals Unicorn on ${WANT_FUNCTIONS}+ leaf functi
   let runs = 0;
   let faults = 0;
   let limits = 0;
+  let unresolved = 0;
   const mismatches: string[] = [];
   const unicorns: Record<IsaName, UnicornMachine> = { aarch64: UnicornMachine.open('aarch64'), riscv64: UnicornMachine.open('riscv64') };
   try {
     for (const file of corpus) {
       if ((compared.get(file.isa) ?? 0) >= WANT_FUNCTIONS / 2) continue;
-      const text = readFileSync(file.path, 'latin1');
+      const text = linkableText(file.isa, readFileSync(file.path, 'latin1'));
       const { program, diagnostics } = parseAsm(text, { isa: file.isa, file: file.path });
       if (diagnostics.length) continue;
       const leaves = leafFunctions(program);
@@ -104,33 +129,37 @@ test(`whole functions: emulator equals Unicorn on ${WANT_FUNCTIONS}+ leaf functi
         const layout = functionLayout(program, image, fn);
         const entry = image.symbols.get(fn.name);
         if (!layout || entry === undefined) continue;
+        // Symbols the linker did not place (externs) would get made-up addresses: skip those.
+        if (referencedSymbols(program, fn).some((name) => !image.symbols.has(name))) {
+          unresolved++;
+          continue;
+        }
         let ok = 0;
         for (let r = 0; r < RUNS_PER_FUNCTION; r++) {
           runs++;
           const regions = initialRegions(image, rng);
           // The same random initial registers for both; arguments are ints or scratch pointers.
           const regs = new Map<string, bigint>();
-          for (const { id, width } of sem.stateRegisters) {
-            if (id === 'nzcv' || id === 'fflags' || id === 'frm' || id === 'fcsr') continue;
+          for (const { id, width } of comparableRegisters(file.isa)) {
             const v = width > 64 ? (edgy(rng) << 64n) | edgy(rng) : edgy(rng) & ((1n << BigInt(width)) - 1n);
             regs.set(id, v);
           }
           for (const a of argRegs[file.isa]) regs.set(a, rng.int(2) ? SCRATCH + BigInt(rng.int(SCRATCH_SIZE / 16)) * 8n : edgy(rng));
           regs.set('sp', STACK_TOP - 0x1000n);
           regs.set(linkReg[file.isa], RETURN_ADDRESS);
-          if (file.isa === 'riscv64') {
-            regs.set('zero', 0n);
-            regs.set('gp', image.symbols.get('__global_pointer$') ?? 0n);
-          }
+          if (file.isa === 'riscv64') regs.set('gp', image.symbols.get('__global_pointer$') ?? 0n);
 
           // Unicorn.
           for (const reg of regions) uc.map(reg.addr, reg.bytes.length);
           try {
             for (const reg of regions) uc.writeMemory(reg.addr, reg.bytes);
-            for (const [id, v] of regs) if (id !== 'zero') uc.setReg(id, v);
+            for (const [id, v] of regs) uc.setReg(id, v);
             if (file.isa === 'aarch64') uc.setReg('nzcv', 0n);
             const res = uc.run(entry, RETURN_ADDRESS, { maxInstructions: MAX_STEPS });
-            if (!res.ok) {
+            // Unicorn 2.0.1's RISC-V engine does not stop at `until` when a jalr lands there: it
+            // faults fetching it instead, which is the same return.
+            const returned = res.ok || (res.code === UC_ERR.FETCH_UNMAPPED && res.pc === RETURN_ADDRESS);
+            if (!returned) {
               if (res.code === STOP.INSN_LIMIT) limits++;
               else faults++;
               continue;
@@ -147,8 +176,7 @@ test(`whole functions: emulator equals Unicorn on ${WANT_FUNCTIONS}+ leaf functi
               mismatches.push(`${where}: Unicorn returned but the emulator ${ours.status}${'reason' in ours ? ` (${ours.reason})` : ''}`);
               continue;
             }
-            for (const { id } of sem.stateRegisters) {
-              if (id === 'fflags' || id === 'frm' || id === 'fcsr' || id === 'zero' || id === 'reservation') continue;
+            for (const id of [...comparableRegisters(file.isa).map((r) => r.id), ...(file.isa === 'aarch64' ? ['nzcv'] : [])]) {
               const theirs = id === 'nzcv' ? uc.getReg('nzcv') >> 28n : uc.getReg(id);
               if (m.get(id) !== theirs) mismatches.push(`${where}: ${id} = 0x${m.get(id).toString(16)}, Unicorn 0x${theirs.toString(16)}`);
             }
@@ -173,6 +201,6 @@ test(`whole functions: emulator equals Unicorn on ${WANT_FUNCTIONS}+ leaf functi
     rmSync(dir, { recursive: true, force: true });
   }
   const total = [...compared.values()].reduce((a, b) => a + b, 0);
-  console.log(`whole functions: ${JSON.stringify(Object.fromEntries(compared))} compared, ${runs} runs, ${faults} Unicorn faults skipped, ${limits} step limits`);
+  console.log(`whole functions: ${JSON.stringify(Object.fromEntries(compared))} compared, ${runs} runs, ${faults} Unicorn faults skipped, ${limits} step limits, ${unresolved} functions skipped for unplaced symbols`);
   assert.ok(total >= WANT_FUNCTIONS, `only ${total} leaf functions compared`);
 });

@@ -16,6 +16,21 @@ const triple: Record<IsaName, string> = { aarch64: 'aarch64-linux-gnu', riscv64:
 const asFlags: Record<IsaName, string[]> = { aarch64: [], riscv64: ['-march=rv64gc', '-mabi=lp64d'] };
 const TEXT_BASE = '0x400000';
 
+/**
+ * The same program, changed only so that every label keeps an address in the linked image, which
+ * the emulator needs (`adrp x0, .LC0`, `lla a4, .L4`):
+ * - mergeable sections (`"aM"`, `"aMS"`) become plain: the linker merges them and drops their
+ *   local labels; the bytes and code are the same without the flag;
+ * - on RISC-V, `.L` labels are renamed `__gnsL...`: its assembler discards `.L` symbols even with
+ *   `-L`, while AArch64's keeps them.
+ */
+export function linkableText(isa: IsaName, text: string): string {
+  const plain = text.replace(/^(\s*\.section\s+[^,\n]+,\s*")([^"]*)"(,\s*[@%]\w+)?(,\s*\d+)?/gm, (all, pre: string, flags: string, type: string | undefined) =>
+    flags.includes('M') ? `${pre}${flags.replace(/[MS]/g, '')}"${type ?? ''}` : all,
+  );
+  return isa === 'riscv64' ? plain.replace(/(?<![\w.$"])\.L(?=[\w$])/g, '__gnsL') : plain;
+}
+
 /** A linked image of one assembly file. */
 export interface LinkedImage {
   readonly elf: ElfFile;
@@ -24,7 +39,10 @@ export interface LinkedImage {
   readonly lines: ReadonlyMap<number, { readonly offset: number; readonly size: number }>;
 }
 
-/** Assembles (keeping local symbols, with a listing) and links `text` at a fixed address. */
+/**
+ * Assembles (keeping local symbols, with a listing) and links `text` at a fixed address. Pass text
+ * through {@link linkableText} first when the emulator needs every label's address.
+ */
 export async function assembleAndLink(isa: IsaName, text: string, dir: string): Promise<LinkedImage | { error: string }> {
   const src = join(dir, 'in.s');
   const obj = join(dir, 'in.o');

@@ -28,13 +28,14 @@ import { isDescribeError } from '../src/isa/types.js';
 import { Machine } from '../src/emu/machine.js';
 import { Rng } from '../src/util/random.js';
 import { UnicornMachine, STOP } from './oracle/unicorn.js';
-import { assembleLinked, boxed, edgeByte, edgeFloat, edgeInt, fpReg, seedOf } from './helpers/riscv64-states.js';
+import { groundEvaluator } from './helpers/z3eval.js';
+import { assembleLinked, boxed, edgeByte, edgeInt, fpReg, seedOf } from './helpers/riscv64-states.js';
 
 type Insn = Instruction<'riscv64'>;
 
 const STATES = Number(process.env.GNS_DIFF_STATES ?? 1000);
 /** States per instance also evaluated symbolically (Z3 is the slow part). */
-const SYM_STATES = Number(process.env.GNS_SYM_STATES ?? 12);
+const SYM_STATES = Number(process.env.GNS_SYM_STATES ?? 25);
 const SEED = 20240611;
 const hex = (v: bigint): string => '0x' + v.toString(16);
 
@@ -293,18 +294,9 @@ class SymState implements ExecState<SymBV, SymBool, SymMem> {
   }
 }
 
-async function fold(x: SymBV): Promise<bigint> {
-  const s = await ctx.simplify(x);
-  if (!ctx.isBitVecVal(s)) throw new Error(`did not fold: ${s.sexpr().slice(0, 200)}`);
-  return s.value();
-}
-
-async function foldBool(x: SymBool): Promise<boolean> {
-  const s = await ctx.simplify(x);
-  if (ctx.isTrue(s)) return true;
-  if (ctx.isFalse(s)) return false;
-  throw new Error(`did not fold: ${s.sexpr().slice(0, 200)}`);
-}
+const ground = groundEvaluator(ctx);
+const fold = (x: SymBV): bigint => ground.value(x);
+const foldBool = (x: SymBool): boolean => ground.truth(x);
 
 // ---------------------------------------------------------------------------------------------
 // Oracle deviations (Unicorn 2.0.1 = QEMU 5.0) and their corrections
@@ -712,18 +704,18 @@ test('differential: every RISC-V 64 form against Unicorn, the concrete and the s
             const so = lookups[k]!.run(sstate, inst.insns[k]!);
             const co = outcomes[k]!;
             if (so.kind !== co.kind) fail(where(`symbolic outcome ${so.kind}, concrete ${co.kind}`));
-            else if (so.kind === 'branch' && co.kind === 'branch' && so.cond !== undefined && (await foldBool(so.cond)) !== co.cond) fail(where('symbolic branch condition differs'));
-            else if ('address' in so && 'address' in co && (await fold(so.address)) !== co.address) fail(where('symbolic jump address differs'));
+            else if (so.kind === 'branch' && co.kind === 'branch' && so.cond !== undefined && (foldBool(so.cond)) !== co.cond) fail(where('symbolic branch condition differs'));
+            else if ('address' in so && 'address' in co && (fold(so.address)) !== co.address) fail(where('symbolic jump address differs'));
           }
           for (const [r, v] of sstate.written) {
-            const got = await fold(v);
+            const got = fold(v);
             if (got !== machine.get(r)) fail(where(`symbolic ${r}: ${hex(got)}, concrete ${hex(machine.get(r))}`));
           }
           for (const [r] of machine.regs) {
             if (!sstate.written.has(r) && machine.get(r) !== initialOf(r)) fail(where(`symbolic run did not write ${r}`));
           }
           for (const [a, b] of cmem.writtenBytes()) {
-            const got = await fold(sym.load(sstate.mem, sym.bv(64, a), 1));
+            const got = fold(sym.load(sstate.mem, sym.bv(64, a), 1));
             if (got !== BigInt(b)) fail(where(`symbolic memory at ${hex(a)}: ${got}, concrete ${b}`));
           }
         } catch (e) {

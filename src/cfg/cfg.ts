@@ -2,6 +2,9 @@
 // from the instruction table, and computes live-in/live-out registers by backward dataflow.
 
 import type { Expr, Instruction, IsaName, Program } from '../ir/program.js';
+import { exprSymbols } from '../ir/expr.js';
+
+export { exprSymbols } from '../ir/expr.js';
 import { type ControlKind, type InstrInfo, type IsaFrontEnd, isDescribeError } from '../isa/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -64,31 +67,6 @@ export interface InstructionEffects {
 const dataDirectives = new Set([
   '.word', '.xword', '.dword', '.quad', '.long', '.int', '.short', '.half', '.hword', '.2byte', '.4byte', '.8byte', '.byte',
 ]);
-
-/** Symbols an expression mentions. */
-export function exprSymbols(e: Expr, out: string[] = []): string[] {
-  switch (e.kind) {
-    case 'sym':
-      out.push(e.name);
-      break;
-    case 'unary':
-      exprSymbols(e.arg, out);
-      break;
-    case 'binary':
-      exprSymbols(e.left, out);
-      exprSymbols(e.right, out);
-      break;
-    case 'paren':
-      exprSymbols(e.inner, out);
-      break;
-    case 'reloc':
-      exprSymbols(e.arg, out);
-      break;
-    case 'num':
-      break;
-  }
-  return out;
-}
 
 const symbolRe = /[A-Za-z_.$][\w.$@]*/g;
 

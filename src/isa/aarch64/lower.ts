@@ -7,6 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { Expr, FpImmOperand, ImmOperand, Instruction, MemOperand, Modifier, Operand, Register, RegOperand } from '../../ir/program.js';
 import { printExpr } from '../../asm/print.js';
+import { hasBareSymbol } from '../../ir/expr.js';
 import { isExprNode } from '../../asm/parse.js';
 import { isLowerFailure, type LowerContext, type LowerFailure } from '../types.js';
 import { aarch64Register, ARRANGEMENTS } from './registers.js';
@@ -91,24 +92,6 @@ function badExpr(e: Expr): string | undefined {
     case 'reloc':
       if (e.style !== 'colon' || !RELOC_OPERATORS.has(e.op)) return `unknown relocation operator ':${e.op}:'`;
       return badExpr(e.arg);
-  }
-}
-
-/** Whether an expression names a symbol anywhere outside a relocation operator. */
-function hasBareSymbol(e: Expr): boolean {
-  switch (e.kind) {
-    case 'num':
-      return false;
-    case 'sym':
-      return true;
-    case 'unary':
-      return hasBareSymbol(e.arg);
-    case 'binary':
-      return hasBareSymbol(e.left) || hasBareSymbol(e.right);
-    case 'paren':
-      return hasBareSymbol(e.inner);
-    case 'reloc':
-      return false;
   }
 }
 

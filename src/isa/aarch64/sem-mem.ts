@@ -5,6 +5,7 @@
 // visible to a single thread (nop, hints, barriers, prefetches).
 
 import type { MemOperand, Register } from '../../ir/program.js';
+import { isLocalLabel } from '../../ir/expr.js';
 import {
   type FormFn, type Insn, type Out, type St, type Val, NEXT, SemanticsError,
   condHolds, constNum, evalExpr, opAt, operand2, readFpr, readGpr, reg, symbolName, writeFpr, writeGpr,
@@ -167,14 +168,9 @@ function targetOf(insn: Insn, i: number): string {
   return name;
 }
 
-/** Local labels stay inside the function; any other direct jump is a tail call (as in the table). */
-function isLocal(name: string): boolean {
-  return name.startsWith('.L') || name === '.' || /^[0-9]+[fb]$/.test(name);
-}
-
 const b: FormFn = (_st, insn) => {
   const target = targetOf(insn, 0);
-  return isLocal(target) ? { kind: 'branch', target } : { kind: 'tailcall', target };
+  return isLocalLabel(target) ? { kind: 'branch', target } : { kind: 'tailcall', target };
 };
 
 const bcond: FormFn = (st, insn) => {

@@ -8,6 +8,8 @@ import type { Expr, Instruction, Operand, RegOperand } from '../../ir/program.js
 import type { ControlKind, DescribeError, InstrInfo } from '../types.js';
 import { CONDITIONS } from './lower.js';
 import { NZCV } from './registers.js';
+import { isLocalTarget } from '../../ir/expr.js';
+import { expandBraces, matchForm as matchRoles } from '../forms.js';
 
 // ---------------------------------------------------------------------------------------------
 // Operand roles
@@ -231,12 +233,6 @@ const ROWS: readonly Row[] = [
 // Table construction
 // ---------------------------------------------------------------------------------------------
 
-function expandBraces(word: string): string[] {
-  const m = /^(.*?)\{([^}]*)\}(.*)$/.exec(word);
-  if (!m) return [word];
-  return m[2]!.split(',').flatMap((alt) => expandBraces(m[1]! + alt + m[3]!));
-}
-
 function parseForms(forms: string): Form[] {
   const out: Form[] = [];
   for (const f of forms.split('|')) {
@@ -358,20 +354,6 @@ function push(list: string[], id: string): void {
   if (id !== 'xzr' && !list.includes(id)) list.push(id);
 }
 
-/** Local labels (`.L3`, `1f`, `.`) stay inside the function; anything else is another function. */
-function isLocalTarget(e: Expr): boolean {
-  switch (e.kind) {
-    case 'sym':
-      return e.name.startsWith('.L') || e.name === '.' || /^[0-9]+[fb]$/.test(e.name);
-    case 'binary':
-      return isLocalTarget(e.left);
-    case 'paren':
-      return isLocalTarget(e.inner);
-    default:
-      return true;
-  }
-}
-
 /**
  * A form name: the mnemonic plus the operand shape. Integer: `.reg`, `.shift`, `.ext`, `.imm`,
  * `.sym`; memory: `.off`, `.reg` (index register), `.pre`, `.post`, `.lit`; FP/SIMD: `.fp`
@@ -434,27 +416,8 @@ function formName(entry: Entry, roles: readonly Role[], ops: readonly Operand<'a
 function matchForm(insn: Instruction<'aarch64'>): { entry: Entry; form: Form } | DescribeError {
   const entry = TABLE.get(insn.mnemonic);
   if (!entry) return { error: `unknown instruction '${insn.mnemonic}'`, code: 'unknown-instruction' };
-  const ops = insn.operands;
-  let best: { index: number; role: Role } | undefined;
-  let form: Form | undefined;
-  for (const f of entry.forms) {
-    if (f.roles.length !== ops.length) continue;
-    let bad = -1;
-    for (let i = 0; i < ops.length; i++) {
-      if (!fits(f.roles[i]!, ops[i]!)) {
-        bad = i;
-        break;
-      }
-    }
-    if (bad < 0) {
-      form = f;
-      break;
-    }
-    if (!best || bad > best.index) best = { index: bad, role: f.roles[bad]! };
-  }
-  if (form) return { entry, form };
-  if (best) return { error: `operand ${best.index + 1} of '${insn.mnemonic}' must be ${ROLE_WORDS[best.role]}`, code: 'operand', operand: best.index };
-  return countError(entry, ops.length);
+  const form = matchRoles(insn.mnemonic, entry.forms, insn.operands, fits, (r) => ROLE_WORDS[r]);
+  return 'error' in form ? form : { entry, form };
 }
 
 /** The roles of the form an instruction matches (`d,s,i`), or undefined (for tests). */
@@ -521,13 +484,3 @@ export function describeAarch64(insn: Instruction<'aarch64'>): InstrInfo | Descr
   };
 }
 
-function countError(entry: Entry, count: number): DescribeError {
-  const counts = [...new Set(entry.forms.map((f) => f.roles.length))].sort((a, b) => a - b);
-  const max = counts[counts.length - 1]!;
-  const want = counts.length === 1 ? `${counts[0]}` : `${counts.slice(0, -1).join(', ')} or ${max}`;
-  const plural = max === 1 ? '' : 's';
-  if (count > max) {
-    return { error: `'${entry.mnemonic}' takes ${want} operand${plural}, got ${count} (extra operand)`, code: 'operand', operand: max };
-  }
-  return { error: `'${entry.mnemonic}' takes ${want} operand${plural}, got ${count} (missing operand)`, code: 'operand', operand: count };
-}

@@ -5,6 +5,7 @@
 import type { SyntaxNode, TreeCursor } from '@lezer/common';
 import type { Expr, Instruction, Operand, Register } from '../../ir/program.js';
 import { printExpr } from '../../asm/print.js';
+import { hasBareSymbol } from '../../ir/expr.js';
 import { isLowerFailure, type LowerContext, type LowerFailure } from '../types.js';
 import { riscvRegister } from './registers.js';
 import { ROUNDING_MODES } from './table.js';
@@ -31,24 +32,6 @@ function outOfRange(e: Expr): boolean {
       return outOfRange(e.inner);
     case 'reloc':
       return outOfRange(e.arg);
-  }
-}
-
-/** Whether an expression names a symbol anywhere outside a relocation operator. */
-function hasBareSymbol(e: Expr): boolean {
-  switch (e.kind) {
-    case 'num':
-      return false;
-    case 'sym':
-      return true;
-    case 'unary':
-      return hasBareSymbol(e.arg);
-    case 'binary':
-      return hasBareSymbol(e.left) || hasBareSymbol(e.right);
-    case 'paren':
-      return hasBareSymbol(e.inner);
-    case 'reloc':
-      return false;
   }
 }
 

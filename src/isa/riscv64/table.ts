@@ -5,6 +5,8 @@
 
 import type { Expr, Instruction, Operand } from '../../ir/program.js';
 import type { ControlKind, DescribeError, InstrInfo } from '../types.js';
+import { isLocalTarget } from '../../ir/expr.js';
+import { expandBraces, matchForm } from '../forms.js';
 
 // ---------------------------------------------------------------------------------------------
 // Operand roles
@@ -134,21 +136,6 @@ const ROWS: readonly Row[] = [
 // Control-flow refinements that depend on operands
 // ---------------------------------------------------------------------------------------------
 
-/** Local labels (`.L3`, `1f`) stay inside the function; anything else is another function. */
-function isLocalTarget(e: Expr | undefined): boolean {
-  if (!e) return true;
-  switch (e.kind) {
-    case 'sym':
-      return e.name.startsWith('.L') || e.name === '.' || /^[0-9]+[fb]$/.test(e.name);
-    case 'binary':
-      return isLocalTarget(e.left);
-    case 'paren':
-      return isLocalTarget(e.inner);
-    default:
-      return true;
-  }
-}
-
 function regAt(insn: Instruction<'riscv64'>, i: number): string | undefined {
   const op = insn.operands[i];
   if (!op) return undefined;
@@ -184,12 +171,6 @@ function targetOf(insn: Instruction<'riscv64'>): Expr | undefined {
 // ---------------------------------------------------------------------------------------------
 // Table construction
 // ---------------------------------------------------------------------------------------------
-
-function expandBraces(word: string): string[] {
-  const m = /^(.*)\{([^}]*)\}(.*)$/.exec(word);
-  if (!m) return [word];
-  return m[2]!.split(',').flatMap((alt) => expandBraces(m[1]! + alt + m[3]!));
-}
 
 function parseForms(mnemonic: string, forms: string): Form[] {
   const out: Form[] = [];
@@ -290,27 +271,8 @@ export function describeRiscv(insn: Instruction<'riscv64'>): InstrInfo | Describ
   const entry = TABLE.get(insn.mnemonic);
   if (!entry) return { error: `unknown instruction '${insn.mnemonic}'`, code: 'unknown-instruction' };
   const ops = insn.operands;
-  let best: { index: number; role: Role } | undefined;
-  let form: Form | undefined;
-  for (const f of entry.forms) {
-    if (f.roles.length !== ops.length) continue;
-    let bad = -1;
-    for (let i = 0; i < ops.length; i++) {
-      if (!fits(f.roles[i]!, ops[i]!)) {
-        bad = i;
-        break;
-      }
-    }
-    if (bad < 0) {
-      form = f;
-      break;
-    }
-    if (!best || bad > best.index) best = { index: bad, role: f.roles[bad]! };
-  }
-  if (!form) {
-    if (best) return { error: `operand ${best.index + 1} of '${insn.mnemonic}' must be ${ROLE_WORDS[best.role]}`, code: 'operand', operand: best.index };
-    return countError(entry, ops.length);
-  }
+  const form = matchForm(insn.mnemonic, entry.forms, ops, fits, (r) => ROLE_WORDS[r]);
+  if ('error' in form) return form;
 
   const reads: string[] = [];
   const writes: string[] = [];
@@ -342,14 +304,3 @@ export function describeRiscv(insn: Instruction<'riscv64'>): InstrInfo | Describ
     : { form: form.name, control, reads, writes, memory };
 }
 
-function countError(entry: Entry, count: number): DescribeError {
-  const counts = [...new Set(entry.forms.map((f) => f.roles.length))].sort((a, b) => a - b);
-  const max = counts[counts.length - 1]!;
-  const want = counts.length === 1 ? `${counts[0]}` : `${counts.slice(0, -1).join(', ')} or ${max}`;
-  const plural = max === 1 ? '' : 's';
-  if (count > max) {
-    return { error: `'${entry.mnemonic}' takes ${want} operand${plural}, got ${count} (extra operand)`, code: 'operand', operand: max };
-  }
-  // The first operand position that some form needs and the instruction lacks.
-  return { error: `'${entry.mnemonic}' takes ${want} operand${plural}, got ${count} (missing operand)`, code: 'operand', operand: count };
-}

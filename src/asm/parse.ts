@@ -196,24 +196,85 @@ function firstArg(args: string): string {
   return args.split(',')[0]!.trim().replace(/^"|"$/g, '');
 }
 
+/** A span as a class: one hidden class for the hundreds of thousands a large file needs. */
+class SourceSpan implements Span {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+}
+
+/** A template statement placed at its occurrence. Literals per kind keep object shapes stable. */
+function placed<I extends IsaName>(s: Statement<I>, section: number, span: Span): Statement<I> {
+  switch (s.kind) {
+    case 'insn':
+      return s.comment === undefined
+        ? { kind: 'insn', isa: s.isa, mnemonic: s.mnemonic, operands: s.operands, section, span }
+        : { kind: 'insn', isa: s.isa, mnemonic: s.mnemonic, operands: s.operands, section, span, comment: s.comment };
+    case 'directive':
+      return s.comment === undefined ? { kind: 'directive', name: s.name, args: s.args, section, span } : { kind: 'directive', name: s.name, args: s.args, section, span, comment: s.comment };
+    case 'label':
+      return s.comment === undefined ? { kind: 'label', name: s.name, section, span } : { kind: 'label', name: s.name, section, span, comment: s.comment };
+    default:
+      return { ...s, section, span };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Line templates: each distinct line is parsed and lowered once
 // ---------------------------------------------------------------------------------------------
 
 /** A statement of one line, with its range relative to the line start. */
-interface TemplateItem {
+export interface TemplateItem {
   readonly statement: Statement;
   readonly from: number;
   readonly to: number;
 }
 
 /** What one distinct line of text parses to, independent of where it occurs. */
-interface LineTemplate {
+export interface LineTemplate {
   readonly items: TemplateItem[];
   /** Set when the line cannot be parsed: it becomes one ErrorStatement. */
   error?: { readonly at: number; readonly message: string; readonly code: string };
   /** Table lookups that failed (unknown mnemonic, bad operands), relative ranges. */
   readonly problems: { readonly from: number; readonly to: number; readonly code: string; readonly message: string }[];
+}
+
+// Lines whose parse is obvious: a directive without strings, comments, separators or colons,
+// and a lone label. About half of gcc's -g output is such lines (`.loc`, `.LVL3:`); building
+// their templates directly halves the work of the Lezer parse. The equivalence with the
+// grammar is a test (test/parse-fastpath.test.ts) over the whole corpus.
+const plainDirective = /^[ \t]*(\.[A-Za-z_][A-Za-z0-9_.]*)(?:[ \t]+([^"';:/#@\\\s][^"';:/#@\\]*?))?[ \t]*$/;
+const plainLabel = /^([A-Za-z_.][A-Za-z0-9_.]*):[ \t]*$/;
+
+/** The template of a line with an obvious parse, or undefined when the grammar must decide. */
+export function obviousTemplate(line: string): LineTemplate | undefined {
+  const noSpan: Span = { file: '', line: 0, column: 0, offset: 0, length: 0 };
+  const d = plainDirective.exec(line);
+  if (d) {
+    const from = line.indexOf('.');
+    const args = d[2] ?? '';
+    const to = args ? line.lastIndexOf(args) + args.length : from + d[1]!.length;
+    return { items: [{ statement: { kind: 'directive', name: d[1]!, args, section: 0, span: noSpan }, from, to }], problems: [] };
+  }
+  const l = plainLabel.exec(line);
+  if (l) return { items: [{ statement: { kind: 'label', name: l[1]!, section: 0, span: noSpan }, from: 0, to: l[1]!.length + 1 }], problems: [] };
+  return undefined;
+}
+
+/** Templates for distinct lines: obvious ones directly, the rest through the grammar. */
+function lineTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: readonly string[]): LineTemplate[] {
+  const out: (LineTemplate | undefined)[] = lines.map(obviousTemplate);
+  const rest: number[] = [];
+  out.forEach((t, i) => {
+    if (!t) rest.push(i);
+  });
+  const parsed = grammarTemplates(fe, rest.map((i) => lines[i]!));
+  rest.forEach((i, k) => (out[i] = parsed[k]));
+  return out as LineTemplate[];
 }
 
 /**
@@ -222,7 +283,7 @@ interface LineTemplate {
  * line parses the same wherever it occurs. gcc output repeats lines heavily (`.loc`, spills,
  * moves), so this parses a fraction of the bytes.
  */
-function parseTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: readonly string[]): LineTemplate[] {
+export function grammarTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: readonly string[]): LineTemplate[] {
   const batch = lines.join('\n');
   const index = new LineIndex(batch, '');
   const templates: LineTemplate[] = lines.map(() => ({ items: [], problems: [] }));
@@ -344,24 +405,23 @@ export function parseWith<I extends IsaName>(fe: IsaFrontEnd<I>, text: string, f
     }
     lineKind[l] = k;
   }
-  const templates = parseTemplates(fe, lineTexts);
+  const templates = lineTemplates(fe, lineTexts);
 
   for (let l = 0; l < starts.length; l++) {
     const t = templates[lineKind[l]!]!;
     const base = starts[l]!;
-    const span = (from: number, to: number): Span => ({ file, line: l + 1, column: from + 1, offset: base + from, length: to - from });
     if (t.error) {
       const lineText = index.lineText(l);
-      diagnostics.push({ severity: 'error', code: t.error.code, message: t.error.message, span: span(t.error.at, Math.max(t.error.at, lineText.length)) });
-      statements.push({ kind: 'error', text: lineText, message: t.error.message, section: sections.current, span: span(0, lineText.length) });
+      diagnostics.push({ severity: 'error', code: t.error.code, message: t.error.message, span: new SourceSpan(file, l + 1, t.error.at + 1, base + t.error.at, Math.max(0, lineText.length - t.error.at)) });
+      statements.push({ kind: 'error', text: lineText, message: t.error.message, section: sections.current, span: new SourceSpan(file, l + 1, 1, base, lineText.length) });
       continue;
     }
     for (const item of t.items) {
       const s = item.statement as Statement<I>;
       if (s.kind === 'directive') sections.directive(s.name, s.args);
-      statements.push({ ...s, section: sections.current, span: span(item.from, item.to) });
+      statements.push(placed(s, sections.current, new SourceSpan(file, l + 1, item.from + 1, base + item.from, item.to - item.from)));
     }
-    for (const p of t.problems) diagnostics.push({ severity: 'error', code: p.code, message: p.message, span: span(p.from, p.to) });
+    for (const p of t.problems) diagnostics.push({ severity: 'error', code: p.code, message: p.message, span: new SourceSpan(file, l + 1, p.from + 1, base + p.from, p.to - p.from) });
   }
 
   return {

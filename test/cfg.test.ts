@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Instruction, IsaName, Program } from '../src/ir/program.js';
 import { frontEnd, parseAsm } from '../src/asm/index.js';
-import { blockUseDef, buildCfgs, callee, exprSymbols, NORETURN_FUNCTIONS, type FunctionCfg } from '../src/cfg/cfg.js';
+import { blockUseDef, buildCfgs, callee, describeOnce, exprSymbols, NORETURN_FUNCTIONS, type FunctionCfg } from '../src/cfg/cfg.js';
 import { renderCfgText } from '../src/cfg/render.js';
 import { isDescribeError } from '../src/isa/types.js';
 import { buildAsmCorpus } from '../scripts/corpus.js';
@@ -101,11 +101,11 @@ function checkInvariants<I extends IsaName>(program: Program<I>, cfgs: readonly 
     for (const b of c.blocks) {
       const lastIdx = b.instructions[b.instructions.length - 1];
       const last = lastIdx === undefined ? undefined : (st[lastIdx] as Instruction<I>);
-      const info = last ? fe.describe(last) : undefined;
+      const info = last ? describeOnce(fe, last) : undefined;
       const control = info && !isDescribeError(info) ? info.control : 'none';
       // Control flow only at block ends.
       for (const i of b.instructions.slice(0, -1)) {
-        const d = fe.describe(st[i] as Instruction<I>);
+        const d = describeOnce(fe, st[i] as Instruction<I>);
         if (!isDescribeError(d) && d.control !== 'none') return `${c.name}/B${b.index}: control transfer in the middle of a block (line ${st[i]!.span.line})`;
       }
       const next = b.index + 1 < c.blocks.length ? b.index + 1 : undefined;

@@ -1,5 +1,5 @@
 // Differential and unit tests of the RISC-V 64 semantics (src/isa/riscv64/semantics.ts). Every
-// modeled form runs on real instances (from the gcc corpus when present, plus synthesized ones
+// modeled form runs on real instances (from a fixed part of the gcc corpus, plus synthesized ones
 // covering operand variants) from many random edge-biased states in three ways: the real Unicorn
 // engine, the concrete emulator (Machine), and the symbolic domain with Z3 folding the terms for
 // the same inputs. All registers, memory and the control outcome must agree.
@@ -10,9 +10,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { init } from 'z3-solver';
 import { parseAsm } from '../src/asm/index.js';
 import type { Expr, Instruction, Operand } from '../src/ir/program.js';
@@ -29,6 +27,7 @@ import { Machine } from '../src/emu/machine.js';
 import { Rng } from '../src/util/random.js';
 import { UnicornMachine, STOP } from './oracle/unicorn.js';
 import { groundEvaluator } from './helpers/z3eval.js';
+import { buildAsmCorpus } from '../scripts/corpus.js';
 import { assembleLinked, boxed, edgeByte, edgeInt, fpReg, seedOf } from './helpers/riscv64-states.js';
 
 type Insn = Instruction<'riscv64'>;
@@ -162,32 +161,31 @@ const NOT_DIFFERENTIAL: Readonly<Record<string, string>> = {
   'add.dssi': '%tprel_add needs a TLS symbol, which a relocation-free snippet cannot have',
 };
 
-/** Up to `perForm` distinct real instances per form from the gcc corpus, if it is present. */
-function corpusInstances(perForm: number): Map<string, string[]> {
+/** The corpus files real instances come from: a fixed set, built (or taken from the cache). */
+async function corpusFiles(): Promise<string[]> {
+  const configs = (['O0', 'O1', 'O2'] as const).map((opt) => ({ opt, debug: false }));
+  const corpus = await buildAsmCorpus({ csmithSeeds: Array.from({ length: 60 }, (_, i) => i + 1), fixtures: true, isas: ['riscv64'], configs });
+  return corpus.map((f) => f.path).sort();
+}
+
+/** Up to `perForm` distinct real instances per form from the given gcc outputs. */
+function corpusInstances(perForm: number, files: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const dir = join(homedir(), '.cache', 'gns', 'corpus');
-  if (!existsSync(dir)) return out;
-  const dirs = readdirSync(dir).sort();
   const seen = new Set<string>();
   const rng = new Rng(SEED);
   const candidates = new Map<string, string[]>();
-  // A deterministic spread of files over programs and optimization levels.
-  for (let i = 0; i < dirs.length; i += Math.max(1, Math.floor(dirs.length / 60))) {
-    for (const f of ['riscv64-O0.s', 'riscv64-O1.s', 'riscv64-O2.s']) {
-      const path = join(dir, dirs[i]!, f);
-      if (!existsSync(path)) continue;
-      for (const line of readFileSync(path, 'latin1').split('\n')) {
-        if (!/^\t[a-z]/.test(line) || seen.has(line)) continue;
-        seen.add(line);
-        const text = line.trim();
-        const insns = parseOne(text);
-        if (insns.length !== 1) continue;
-        const found = riscv64Semantics.lookup(insns[0]!);
-        if ('unsupported' in found) continue;
-        const list = candidates.get(found.form) ?? [];
-        if (list.length < 50) list.push(text);
-        candidates.set(found.form, list);
-      }
+  for (const path of files) {
+    for (const line of readFileSync(path, 'latin1').split('\n')) {
+      if (!/^\t[a-z]/.test(line) || seen.has(line)) continue;
+      seen.add(line);
+      const text = line.trim();
+      const insns = parseOne(text);
+      if (insns.length !== 1) continue;
+      const found = riscv64Semantics.lookup(insns[0]!);
+      if ('unsupported' in found) continue;
+      const list = candidates.get(found.form) ?? [];
+      if (list.length < 50) list.push(text);
+      candidates.set(found.form, list);
     }
   }
   for (const [form, list] of candidates) {
@@ -199,13 +197,13 @@ function corpusInstances(perForm: number): Map<string, string[]> {
 }
 
 /** Every instance of the run: corpus ones, synthesized ones for every form, and the pairs. */
-function allInstances(): Instance[] {
+function allInstances(files: readonly string[]): Instance[] {
   const rng = new Rng(SEED + 1);
   const list: Instance[] = [];
   const add = (source: string, origin: Instance['origin']): void => {
     list.push({ source, origin, form: '', slot: 0, text: '', insns: [], symbols: new Map(), size: 0, asm: '' });
   };
-  for (const texts of corpusInstances(2).values()) for (const t of texts) add(t, 'corpus');
+  for (const texts of corpusInstances(2, files).values()) for (const t of texts) add(t, 'corpus');
   const ordered = ['amoadd.w.aq', 'amoswap.d.aqrl', 'amomaxu.w.rl', 'lr.d.aq', 'sc.w.rl'];
   for (const m of [...knownMnemonics().filter((x) => !/\.(aq|rl|aqrl)$/.test(x)), ...ordered]) {
     for (const roles of formsOf(m)) {
@@ -495,7 +493,7 @@ function expectedPc(o: Outcome<bigint, boolean>, inst: Instance, next: bigint): 
 
 test('differential: every RISC-V 64 form against Unicorn, the concrete and the symbolic domain', { timeout: 600_000 }, async () => {
   const started = performance.now();
-  const instances = allInstances();
+  const instances = allInstances(await corpusFiles());
   instances.forEach((inst, i) => renameSymbols(inst, i + 1));
   // Each instance must be modeled, and its form recorded for the coverage check.
   const runnable: Instance[] = [];

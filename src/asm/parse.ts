@@ -1,7 +1,7 @@
-// The ISA-independent half of the assembly front end: runs an ISA's Lezer parser over a whole
-// file, turns the syntax tree into Program IR, and reports every problem with a location.
-// It never throws on user input: a line it cannot understand becomes an ErrorStatement that
-// keeps the line's text, so printing loses nothing.
+// The ISA-independent half of the assembly front end: runs an ISA's Lezer parser over a file's
+// distinct lines, turns the syntax trees into Program IR, and reports every problem with a
+// location. It never throws on user input: a line it cannot understand becomes an
+// ErrorStatement that keeps the line's text, so printing loses nothing.
 
 import { Tree, type SyntaxNode } from '@lezer/common';
 import type {
@@ -141,7 +141,7 @@ export function isExprNode(node: SyntaxNode): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The driver
+// Sections and functions
 // ---------------------------------------------------------------------------------------------
 
 const functionTypeRe = /^\s*([^\s,]+)\s*,\s*[%@#]?(function|gnu_indirect_function)\b/;

@@ -5,7 +5,7 @@ import type { Expr, Instruction, IsaName, Program } from '../ir/program.js';
 import { exprSymbols } from '../ir/expr.js';
 
 export { exprSymbols } from '../ir/expr.js';
-import { type ControlKind, type InstrInfo, type IsaFrontEnd, isDescribeError } from '../isa/types.js';
+import { type ControlKind, type DescribeError, type InstrInfo, type IsaFrontEnd, isDescribeError } from '../isa/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -69,6 +69,20 @@ const dataDirectives = new Set([
 ]);
 
 const symbolRe = /[A-Za-z_.$][\w.$@]*/g;
+
+// Block building, jump-table search and liveness each ask the table about every instruction;
+// one lookup per instruction object is enough.
+const described = new WeakMap<object, InstrInfo | DescribeError>();
+
+/** `fe.describe(insn)`, computed once per instruction object. */
+export function describeOnce<I extends IsaName>(fe: IsaFrontEnd<I>, insn: Instruction<I>): InstrInfo | DescribeError {
+  let info = described.get(insn);
+  if (info === undefined) {
+    info = fe.describe(insn);
+    described.set(insn, info);
+  }
+  return info;
+}
 
 /**
  * Labels whose address flows somewhere code can reach: operands of instructions and data
@@ -168,7 +182,7 @@ function buildFunctionCfg<I extends IsaName>(
       current.labels.push(s.name);
       labelDefs.push({ name: s.name, stmt: i, block: drafts.length });
     } else if (s.kind === 'insn') {
-      const info = fe.describe(s);
+      const info = describeOnce(fe, s);
       current.instructions.push(i);
       current.infos.push(isDescribeError(info) ? undefined : info);
       if (!isDescribeError(info) && info.control !== 'none') flush();
@@ -276,7 +290,7 @@ function buildFunctionCfg<I extends IsaName>(
 }
 
 function isControl<I extends IsaName>(fe: IsaFrontEnd<I>, s: Instruction<I>): boolean {
-  const info = fe.describe(s);
+  const info = describeOnce(fe, s);
   return !isDescribeError(info) && info.control !== 'none';
 }
 
@@ -304,7 +318,7 @@ function jumpTableBlocks<I extends IsaName>(program: Program<I>, blockOfLabel: R
 
 /** Register effects of one instruction, including what a call or return implies by the ABI. */
 export function instructionEffects<I extends IsaName>(fe: IsaFrontEnd<I>, insn: Instruction<I>): InstructionEffects {
-  const info = fe.describe(insn);
+  const info = describeOnce(fe, insn);
   if (isDescribeError(info)) return { reads: [], writes: [] };
   switch (info.control) {
     case 'call':
@@ -332,31 +346,56 @@ export function blockUseDef<I extends IsaName>(block: BasicBlock, program: Progr
   return { use, def };
 }
 
-/** Standard backward may-liveness to a fixpoint. Mutates liveIn/liveOut of the blocks. */
+/**
+ * Standard backward may-liveness to a fixpoint, on bitsets over the registers the function
+ * mentions. Mutates liveIn/liveOut of the blocks.
+ */
 function computeLiveness<I extends IsaName>(blocks: BasicBlock[], program: Program<I>, fe: IsaFrontEnd<I>): void {
   const ud = blocks.map((b) => blockUseDef(b, program, fe));
-  const liveIn = blocks.map(() => new Set<string>());
-  const liveOut = blocks.map(() => new Set<string>());
+  const universe = sortRegs([...new Set(ud.flatMap((u) => [...u.use, ...u.def]))]);
+  const position = new Map(universe.map((r, i) => [r, i]));
+  const words = Math.max(1, Math.ceil(universe.length / 32));
+  const bits = (regs: Iterable<string>): Uint32Array => {
+    const a = new Uint32Array(words);
+    for (const r of regs) {
+      const i = position.get(r)!;
+      a[i >> 5]! |= 1 << (i & 31);
+    }
+    return a;
+  };
+  const use = ud.map((u) => bits(u.use));
+  const notDef = ud.map((u) => bits(u.def).map((w) => ~w));
+  const liveIn = blocks.map(() => new Uint32Array(words));
+  const liveOut = blocks.map(() => new Uint32Array(words));
   let changed = true;
   while (changed) {
     changed = false;
     for (let b = blocks.length - 1; b >= 0; b--) {
       const out = liveOut[b]!;
-      for (const s of blocks[b]!.successors) for (const r of liveIn[s]!) out.add(r);
       const inn = liveIn[b]!;
-      const before = inn.size;
-      for (const r of ud[b]!.use) inn.add(r);
-      for (const r of out) if (!ud[b]!.def.has(r)) inn.add(r);
-      if (inn.size !== before) changed = true;
+      for (const s of blocks[b]!.successors) {
+        const succIn = liveIn[s]!;
+        for (let w = 0; w < words; w++) out[w]! |= succIn[w]!;
+      }
+      for (let w = 0; w < words; w++) {
+        const next = (use[b]![w]! | (out[w]! & notDef[b]![w]!)) >>> 0;
+        if (next !== inn[w]) {
+          inn[w] = next;
+          changed = true;
+        }
+      }
     }
   }
+  const names = (a: Uint32Array): string[] => universe.filter((_, i) => (a[i >> 5]! >>> (i & 31)) & 1);
   blocks.forEach((b, i) => {
-    b.liveIn = sortRegs([...liveIn[i]!]);
-    b.liveOut = sortRegs([...liveOut[i]!]);
+    b.liveIn = names(liveIn[i]!);
+    b.liveOut = names(liveOut[i]!);
   });
 }
 
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
 /** Sorts register ids naturally (x2 before x10). */
 export function sortRegs(regs: string[]): string[] {
-  return regs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return regs.sort(naturalOrder);
 }

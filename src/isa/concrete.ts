@@ -12,6 +12,7 @@ import { type Domain, type FpWidth, type RoundingMode, mask, toSigned } from './
 const PAGE_BITS = 12n;
 const PAGE_SIZE = 1 << Number(PAGE_BITS);
 const ADDR_MASK = mask(64);
+const PAGE_MASK = BigInt(PAGE_SIZE - 1);
 
 interface Page {
   readonly data: Uint8Array;
@@ -26,12 +27,21 @@ export class ConcreteMemory {
   /** @param initial value of a byte never written (default 0). */
   constructor(readonly initial: (addr: bigint) => number = () => 0) {}
 
+  // The last page touched: loads and stores cluster on a few pages (stack, one array).
+  private lastKey = -1n;
+  private lastPage: Page | undefined;
+
   private page(addr: bigint, create: boolean): Page | undefined {
     const key = addr >> PAGE_BITS;
+    if (key === this.lastKey) return this.lastPage;
     let p = this.pages.get(key);
     if (!p && create) {
       p = { data: new Uint8Array(PAGE_SIZE), written: new Uint8Array(PAGE_SIZE) };
       this.pages.set(key, p);
+    }
+    if (p) {
+      this.lastKey = key;
+      this.lastPage = p;
     }
     return p;
   }
@@ -39,16 +49,51 @@ export class ConcreteMemory {
   readByte(addr: bigint): number {
     const a = addr & ADDR_MASK;
     const p = this.page(a, false);
-    const off = Number(a & BigInt(PAGE_SIZE - 1));
+    const off = Number(a & PAGE_MASK);
     return p && p.written[off] ? p.data[off]! : this.initial(a) & 0xff;
   }
 
   writeByte(addr: bigint, value: number): void {
     const a = addr & ADDR_MASK;
     const p = this.page(a, true)!;
-    const off = Number(a & BigInt(PAGE_SIZE - 1));
+    const off = Number(a & PAGE_MASK);
     p.data[off] = value & 0xff;
     p.written[off] = 1;
+  }
+
+  /** Little-endian load of `n` bytes; one page lookup when the access stays in a page. */
+  load(addr: bigint, n: number): bigint {
+    const a = addr & ADDR_MASK;
+    const off = Number(a & PAGE_MASK);
+    const p = off + n <= PAGE_SIZE ? this.page(a, false) : undefined;
+    let v = 0n;
+    if (p) {
+      let all = true;
+      for (let i = 0; i < n && all; i++) all = p.written[off + i] === 1;
+      if (all) {
+        for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(p.data[off + i]!);
+        return v;
+      }
+    }
+    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.readByte(a + BigInt(i)));
+    return v;
+  }
+
+  /** Little-endian store of the low `n` bytes of `value`. */
+  store(addr: bigint, value: bigint, n: number): void {
+    const a = addr & ADDR_MASK;
+    const off = Number(a & PAGE_MASK);
+    if (off + n <= PAGE_SIZE) {
+      const p = this.page(a, true)!;
+      let v = value;
+      for (let i = 0; i < n; i++) {
+        p.data[off + i] = Number(v & 0xffn);
+        p.written[off + i] = 1;
+        v >>= 8n;
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) this.writeByte(a + BigInt(i), Number((value >> BigInt(8 * i)) & 0xffn));
   }
 
   /** Writes a byte string (e.g. an initial memory region). */
@@ -179,13 +224,9 @@ export const concrete: Domain<bigint, boolean, ConcreteMemory> = {
   fromBool: (c) => (c ? 1n : 0n),
   toBool: (a) => a === 1n,
 
-  load(mem, addr, bytes) {
-    let v = 0n;
-    for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(mem.readByte(addr + BigInt(i)));
-    return v;
-  },
+  load: (mem, addr, bytes) => mem.load(addr, bytes),
   store(mem, addr, value, bytes) {
-    for (let i = 0; i < bytes; i++) mem.writeByte(addr + BigInt(i), Number((value >> BigInt(8 * i)) & 0xffn));
+    mem.store(addr, value, bytes);
     return mem;
   },
 

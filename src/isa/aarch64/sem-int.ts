@@ -52,9 +52,14 @@ function arith(spec: ArithSpec): FormFn {
       c = d.bv(1, 1n);
     }
     if (spec.carry) c = d.extract(4, st.get('nzcv'), 1, 1);
+    if (!spec.flags) {
+      // Without flags the carry chain is plain modular addition: x + y + c.
+      writeGpr(st, reg(insn, spec.dst), d.add(w, d.add(w, x, y), d.zext(1, c, w)));
+      return NEXT;
+    }
     const { result, nzcv } = addWithCarry(d, w, x, y, c);
     if (spec.dst >= 0) writeGpr(st, reg(insn, spec.dst), result);
-    if (spec.flags) st.set('nzcv', nzcv);
+    st.set('nzcv', nzcv);
     return NEXT;
   };
 }

@@ -16,6 +16,7 @@ const PAGE_MASK = BigInt(PAGE_SIZE - 1);
 
 interface Page {
   readonly data: Uint8Array;
+  readonly view: DataView;
   /** 1 where the byte was written (or explicitly initialized). */
   readonly written: Uint8Array;
 }
@@ -36,7 +37,8 @@ export class ConcreteMemory {
     if (key === this.lastKey) return this.lastPage;
     let p = this.pages.get(key);
     if (!p && create) {
-      p = { data: new Uint8Array(PAGE_SIZE), written: new Uint8Array(PAGE_SIZE) };
+      const data = new Uint8Array(PAGE_SIZE);
+      p = { data, view: new DataView(data.buffer), written: new Uint8Array(PAGE_SIZE) };
       this.pages.set(key, p);
     }
     if (p) {
@@ -71,6 +73,16 @@ export class ConcreteMemory {
       let all = true;
       for (let i = 0; i < n && all; i++) all = p.written[off + i] === 1;
       if (all) {
+        switch (n) {
+          case 1:
+            return BigInt(p.data[off]!);
+          case 2:
+            return BigInt(p.view.getUint16(off, true));
+          case 4:
+            return BigInt(p.view.getUint32(off, true));
+          case 8:
+            return p.view.getBigUint64(off, true);
+        }
         for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(p.data[off + i]!);
         return v;
       }
@@ -85,10 +97,24 @@ export class ConcreteMemory {
     const off = Number(a & PAGE_MASK);
     if (off + n <= PAGE_SIZE) {
       const p = this.page(a, true)!;
+      p.written.fill(1, off, off + n);
+      switch (n) {
+        case 1:
+          p.data[off] = Number(value & 0xffn);
+          return;
+        case 2:
+          p.view.setUint16(off, Number(value & 0xffffn), true);
+          return;
+        case 4:
+          p.view.setUint32(off, Number(value & 0xffffffffn), true);
+          return;
+        case 8:
+          p.view.setBigUint64(off, value & ADDR_MASK, true);
+          return;
+      }
       let v = value;
       for (let i = 0; i < n; i++) {
         p.data[off + i] = Number(v & 0xffn);
-        p.written[off + i] = 1;
         v >>= 8n;
       }
       return;
@@ -119,7 +145,10 @@ export class ConcreteMemory {
   /** An independent copy. */
   clone(): ConcreteMemory {
     const m = new ConcreteMemory(this.initial);
-    for (const [key, p] of this.pages) m.pages.set(key, { data: p.data.slice(), written: p.written.slice() });
+    for (const [key, p] of this.pages) {
+      const data = p.data.slice();
+      m.pages.set(key, { data, view: new DataView(data.buffer), written: p.written.slice() });
+    }
     return m;
   }
 }

@@ -196,32 +196,8 @@ function firstArg(args: string): string {
   return args.split(',')[0]!.trim().replace(/^"|"$/g, '');
 }
 
-/** A span as a class: one hidden class for the hundreds of thousands a large file needs. */
-class SourceSpan implements Span {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly offset: number,
-    readonly length: number,
-  ) {}
-}
-
-/** A template statement placed at its occurrence. Literals per kind keep object shapes stable. */
-function placed<I extends IsaName>(s: Statement<I>, section: number, span: Span): Statement<I> {
-  switch (s.kind) {
-    case 'insn':
-      return s.comment === undefined
-        ? { kind: 'insn', isa: s.isa, mnemonic: s.mnemonic, operands: s.operands, section, span }
-        : { kind: 'insn', isa: s.isa, mnemonic: s.mnemonic, operands: s.operands, section, span, comment: s.comment };
-    case 'directive':
-      return s.comment === undefined ? { kind: 'directive', name: s.name, args: s.args, section, span } : { kind: 'directive', name: s.name, args: s.args, section, span, comment: s.comment };
-    case 'label':
-      return s.comment === undefined ? { kind: 'label', name: s.name, section, span } : { kind: 'label', name: s.name, section, span, comment: s.comment };
-    default:
-      return { ...s, section, span };
-  }
-}
+/** Where a template statement stands before it is placed at an occurrence. */
+const NO_SPAN: Span = { file: '', line: 0, column: 0, offset: 0, length: 0 };
 
 // ---------------------------------------------------------------------------------------------
 // Line templates: each distinct line is parsed and lowered once
@@ -247,21 +223,19 @@ export interface LineTemplate {
 // and a lone label. About half of gcc's -g output is such lines (`.loc`, `.LVL3:`); building
 // their templates directly halves the work of the Lezer parse. The equivalence with the
 // grammar is a test (test/parse-fastpath.test.ts) over the whole corpus.
-const plainDirective = /^[ \t]*(\.[A-Za-z_][A-Za-z0-9_.]*)(?:[ \t]+([^"';:/#@\\\s][^"';:/#@\\]*?))?[ \t]*$/;
+const plainDirective = /^[ \t]*(\.[A-Za-z_][A-Za-z0-9_.]*)(?:[ \t]+([^"';:/#@\\\s][^"';:/#@\\]*?))?[ \t]*$/d;
 const plainLabel = /^([A-Za-z_.][A-Za-z0-9_.]*):[ \t]*$/;
 
 /** The template of a line with an obvious parse, or undefined when the grammar must decide. */
 export function obviousTemplate(line: string): LineTemplate | undefined {
-  const noSpan: Span = { file: '', line: 0, column: 0, offset: 0, length: 0 };
   const d = plainDirective.exec(line);
   if (d) {
-    const from = line.indexOf('.');
-    const args = d[2] ?? '';
-    const to = args ? line.lastIndexOf(args) + args.length : from + d[1]!.length;
-    return { items: [{ statement: { kind: 'directive', name: d[1]!, args, section: 0, span: noSpan }, from, to }], problems: [] };
+    const [from, nameEnd] = d.indices![1]!;
+    const to = d.indices![2]?.[1] ?? nameEnd;
+    return { items: [{ statement: { kind: 'directive', name: d[1]!, args: d[2] ?? '', section: 0, span: NO_SPAN }, from, to }], problems: [] };
   }
   const l = plainLabel.exec(line);
-  if (l) return { items: [{ statement: { kind: 'label', name: l[1]!, section: 0, span: noSpan }, from: 0, to: l[1]!.length + 1 }], problems: [] };
+  if (l) return { items: [{ statement: { kind: 'label', name: l[1]!, section: 0, span: NO_SPAN }, from: 0, to: l[1]!.length + 1 }], problems: [] };
   return undefined;
 }
 
@@ -315,7 +289,6 @@ export function grammarTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: r
     span: (n) => index.span(n.from, n.to),
     expr: (n) => lowerExpr(n, batch),
   };
-  const noSpan: Span = { file: '', line: 0, column: 0, offset: 0, length: 0 };
   let line = 0;
   for (let node = tree.topNode.firstChild; node; node = node.nextSibling) {
     while (line + 1 < starts.length && starts[line + 1]! <= node.from) line++;
@@ -328,13 +301,13 @@ export function grammarTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: r
     switch (node.name) {
       case 'Label': {
         const nameNode = node.getChild('LabelName');
-        add({ kind: 'label', name: nameNode ? cx.slice(nameNode) : cx.slice(node).replace(/:$/, ''), section: 0, span: noSpan });
+        add({ kind: 'label', name: nameNode ? cx.slice(nameNode) : cx.slice(node).replace(/:$/, ''), section: 0, span: NO_SPAN });
         break;
       }
       case 'Directive': {
         const nameNode = node.getChild('DirectiveName');
         const argsNode = node.getChild('DirectiveArgs');
-        add({ kind: 'directive', name: nameNode ? cx.slice(nameNode) : '', args: argsNode ? cx.slice(argsNode).trimEnd() : '', section: 0, span: noSpan });
+        add({ kind: 'directive', name: nameNode ? cx.slice(nameNode) : '', args: argsNode ? cx.slice(argsNode).trimEnd() : '', section: 0, span: NO_SPAN });
         break;
       }
       case 'Instruction': {
@@ -358,7 +331,7 @@ export function grammarTemplates<I extends IsaName>(fe: IsaFrontEnd<I>, lines: r
         const prev = t.items[t.items.length - 1];
         if (prev && prev.statement.kind !== 'comment' && prev.statement.comment === undefined) {
           t.items[t.items.length - 1] = { ...prev, statement: { ...prev.statement, comment: text } };
-        } else add({ kind: 'comment', text, section: 0, span: noSpan });
+        } else add({ kind: 'comment', text, section: 0, span: NO_SPAN });
         break;
       }
       default:
@@ -407,21 +380,22 @@ export function parseWith<I extends IsaName>(fe: IsaFrontEnd<I>, text: string, f
   }
   const templates = lineTemplates(fe, lineTexts);
 
+  // Line-relative range [from, to) of line l as a span of this file.
+  const span = (l: number, from: number, to: number): Span => ({ file, line: l + 1, column: from + 1, offset: starts[l]! + from, length: to - from });
   for (let l = 0; l < starts.length; l++) {
     const t = templates[lineKind[l]!]!;
-    const base = starts[l]!;
     if (t.error) {
       const lineText = index.lineText(l);
-      diagnostics.push({ severity: 'error', code: t.error.code, message: t.error.message, span: new SourceSpan(file, l + 1, t.error.at + 1, base + t.error.at, Math.max(0, lineText.length - t.error.at)) });
-      statements.push({ kind: 'error', text: lineText, message: t.error.message, section: sections.current, span: new SourceSpan(file, l + 1, 1, base, lineText.length) });
+      diagnostics.push({ severity: 'error', code: t.error.code, message: t.error.message, span: span(l, t.error.at, Math.max(t.error.at, lineText.length)) });
+      statements.push({ kind: 'error', text: lineText, message: t.error.message, section: sections.current, span: span(l, 0, lineText.length) });
       continue;
     }
     for (const item of t.items) {
       const s = item.statement as Statement<I>;
       if (s.kind === 'directive') sections.directive(s.name, s.args);
-      statements.push(placed(s, sections.current, new SourceSpan(file, l + 1, item.from + 1, base + item.from, item.to - item.from)));
+      statements.push({ ...s, section: sections.current, span: span(l, item.from, item.to) });
     }
-    for (const p of t.problems) diagnostics.push({ severity: 'error', code: p.code, message: p.message, span: new SourceSpan(file, l + 1, p.from + 1, base + p.from, p.to - p.from) });
+    for (const p of t.problems) diagnostics.push({ severity: 'error', code: p.code, message: p.message, span: span(l, p.from, p.to) });
   }
 
   return {

@@ -2,9 +2,7 @@
 // from the instruction table, and computes live-in/live-out registers by backward dataflow.
 
 import type { Expr, Instruction, IsaName, Program } from '../ir/program.js';
-import { exprSymbols } from '../ir/expr.js';
-
-export { exprSymbols } from '../ir/expr.js';
+import { exprSymbols, operandExpr } from '../ir/expr.js';
 import { type ControlKind, type DescribeError, type InstrInfo, type IsaFrontEnd, isDescribeError } from '../isa/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +92,7 @@ function referencedLabels<I extends IsaName>(program: Program<I>): Set<string> {
   for (const s of program.statements) {
     if (s.kind === 'insn') {
       for (const op of s.operands) {
-        const e = op.kind === 'imm' || op.kind === 'sym' ? op.expr : op.kind === 'mem' ? op.offset : undefined;
+        const e = operandExpr(op);
         if (e) for (const name of exprSymbols(e)) refs.add(name);
       }
     } else if (s.kind === 'directive' && dataDirectives.has(s.name)) {
@@ -209,7 +207,7 @@ function buildFunctionCfg<I extends IsaName>(
     const s = st[i]!;
     if (s.kind === 'insn' && !isControl(fe, s)) {
       for (const op of s.operands) {
-        const e = op.kind === 'imm' || op.kind === 'sym' ? op.expr : op.kind === 'mem' ? op.offset : undefined;
+        const e = operandExpr(op);
         if (e) for (const name of exprSymbols(e)) {
           const b = blockOfLabel.get(name);
           if (b !== undefined) addressTaken.add(b);

@@ -1,6 +1,11 @@
 // Queries on assembler expressions shared by the ISA tables, lowerings, the CFG and semantics.
 
-import type { Expr } from './program.js';
+import type { Expr, Operand } from './program.js';
+
+/** The expression an operand carries: an immediate's, a symbol's, or a memory offset. */
+export function operandExpr(op: Operand): Expr | undefined {
+  return op.kind === 'imm' || op.kind === 'sym' ? op.expr : op.kind === 'mem' ? op.offset : undefined;
+}
 
 /** Symbols an expression mentions, in order. */
 export function exprSymbols(e: Expr, out: string[] = []): string[] {

@@ -21,6 +21,10 @@ interface Page {
   readonly written: Uint8Array;
 }
 
+function newPage(data = new Uint8Array(PAGE_SIZE), written = new Uint8Array(PAGE_SIZE)): Page {
+  return { data, view: new DataView(data.buffer), written };
+}
+
 /** Sparse little-endian byte memory. Mutable: `store` in the concrete domain updates in place. */
 export class ConcreteMemory {
   private readonly pages = new Map<bigint, Page>();
@@ -37,8 +41,7 @@ export class ConcreteMemory {
     if (key === this.lastKey) return this.lastPage;
     let p = this.pages.get(key);
     if (!p && create) {
-      const data = new Uint8Array(PAGE_SIZE);
-      p = { data, view: new DataView(data.buffer), written: new Uint8Array(PAGE_SIZE) };
+      p = newPage();
       this.pages.set(key, p);
     }
     if (p) {
@@ -145,10 +148,7 @@ export class ConcreteMemory {
   /** An independent copy. */
   clone(): ConcreteMemory {
     const m = new ConcreteMemory(this.initial);
-    for (const [key, p] of this.pages) {
-      const data = p.data.slice();
-      m.pages.set(key, { data, view: new DataView(data.buffer), written: p.written.slice() });
-    }
+    for (const [key, p] of this.pages) m.pages.set(key, newPage(p.data.slice(), p.written.slice()));
     return m;
   }
 }

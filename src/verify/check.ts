@@ -1,0 +1,408 @@
+// Checking a translation: pair the functions and their blocks, infer (or take) R, then give every
+// source block one verdict. Random testing in the emulator runs first (cheap, and it finds most
+// wrong blocks); then Z3 proves the pair, or finds a counterexample that the emulator replays
+// before the block is called REFUTED. While R is being inferred, a refuted register pair of R is
+// dropped instead (R was too strong, not the translation wrong) and the blocks that assumed it
+// are checked again, to a fixpoint: Houdini with the prover in the loop.
+
+import type { IsaName, Program } from '../ir/program.js';
+import { isLocalLabel } from '../ir/expr.js';
+import { buildCfgs, type FunctionCfg } from '../cfg/cfg.js';
+import { frontEnd } from '../asm/index.js';
+import { semanticsFor } from '../isa/semantics.js';
+import { symbolicDomain } from '../isa/symbolic.js';
+import { loadZ3 } from './z3.js';
+import { fixedLayout } from '../emu/machine.js';
+import { RELATION_ABI } from './abi.js';
+import { type ConcreteEntry, randomEntry, runPair } from './concrete.js';
+import { matchBlocks } from './correspond.js';
+import { localDataImages, pairDataLabels } from './data.js';
+import { analyseFrame, registerWidths } from './frame.js';
+import { inferRelation } from './infer.js';
+import type { Obligation, PairSite } from './obligations.js';
+import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, showPair } from './relation.js';
+import { verifyDomain } from './value.js';
+import { type ExtensionFact, showFact } from './returns.js';
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts and reports
+// ---------------------------------------------------------------------------------------------
+
+/** A concrete state on which the two blocks disagree. */
+export interface Counterexample {
+  /** The source CFA (sp at function entry). */
+  readonly cfa: string;
+  /** Live-in registers of each block at entry, hex. */
+  readonly source: Readonly<Record<string, string>>;
+  readonly target: Readonly<Record<string, string>>;
+  /** Where the runs diverged. */
+  readonly diverged: readonly string[];
+}
+
+/** One block's verdict, strongest first. */
+export type Verdict =
+  /** `forwarded`: a jump-only block with no partner; it changes no state, and the edges through it
+   * are checked as edges of its predecessors. */
+  | { readonly kind: 'PROVEN'; readonly by: 'z3' | 'evaluation' | 'forwarded' }
+  | { readonly kind: 'TESTED'; readonly tests: number; readonly reason: string }
+  | { readonly kind: 'REFUTED'; readonly counterexample: Counterexample; readonly foundBy: 'testing' | 'z3' }
+  | { readonly kind: 'UNSUPPORTED'; readonly reason: string };
+
+/** Where a block is. */
+export interface BlockPlace {
+  readonly index: number;
+  readonly label?: string;
+  /** 1-based line of the block's first instruction. */
+  readonly line?: number;
+}
+
+export interface BlockReport {
+  readonly source: BlockPlace;
+  readonly target?: BlockPlace;
+  readonly verdict: Verdict;
+  /** R at the block's entry, as `x0~a0` pairs. */
+  readonly relation: readonly string[];
+  readonly ms: number;
+}
+
+export interface FunctionReport {
+  readonly name: string;
+  readonly blocks: readonly BlockReport[];
+  /** Target blocks that no source block corresponds to. */
+  readonly unmatchedTarget: readonly BlockPlace[];
+  /** Frame shift (target CFA - source CFA) and the share of frame accesses it explains. */
+  readonly frame: { readonly delta: number; readonly agreement: number };
+  readonly returns: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly source: IsaName;
+  readonly target: IsaName;
+  readonly functions: readonly FunctionReport[];
+  /** Functions present on one side only. */
+  readonly unmatchedFunctions: { readonly source: readonly string[]; readonly target: readonly string[] };
+  readonly counts: Readonly<Record<Verdict['kind'], number>>;
+  /** What every verdict rests on. */
+  readonly assumptions: readonly string[];
+}
+
+export const ASSUMPTIONS = [
+  'a pointer that did not come from the frame does not point into the current frame',
+  'a callee behaves the same on both sides given related arguments and equal memory, and preserves callee-saved registers and sp',
+  'return addresses and callee-saved registers are restored (not compared)',
+  'distinct symbols are distinct objects',
+];
+
+/** Options for `verifyPrograms`. */
+export interface VerifyOptions {
+  /** Z3 timeout per query, ms (default 2000). */
+  readonly timeoutMs?: number;
+  /** Random states per block before Z3 (default 32). */
+  readonly tests?: number;
+  readonly seed?: number;
+  /** Only these functions. */
+  readonly functions?: readonly string[];
+  /** Called after each function. */
+  readonly progress?: (done: number, total: number, name: string) => void;
+  /** Use this R instead of inferring one (per function name); it is never weakened. */
+  readonly relations?: ReadonlyMap<string, FunctionRelation>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verifier
+// ---------------------------------------------------------------------------------------------
+
+/** A verifier holds one Z3 context; make one and reuse it. */
+export interface Verifier {
+  verifyPrograms(source: Program, target: Program, opts?: VerifyOptions): Promise<VerifyReport>;
+  /** The pieces, for callers that work per function (sketch, tests). */
+  pairContexts(source: Program, target: Program): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } };
+  checkFunction(ctx: PairContext, opts?: VerifyOptions & { relation?: FunctionRelation }): Promise<{ report: FunctionReport; relation: FunctionRelation }>;
+  checkBlock(ctx: PairContext, rel: FunctionRelation, bs: number, opts?: VerifyOptions): Promise<Verdict>;
+  readonly env: ProverEnv;
+}
+
+/** Creates a verifier (loads Z3 once per process). */
+export async function createVerifier(): Promise<Verifier> {
+  const { Context, Z3 } = await loadZ3();
+  const ctx = new Context('main');
+  const d = verifyDomain(symbolicDomain(ctx, Z3));
+  const env = proverEnv(d);
+  const verifier: Verifier = {
+    env,
+    pairContexts: (source, target) => pairContexts(env, source, target),
+    checkFunction: (c, opts) => checkFunction(env, c, opts),
+    checkBlock: (c, rel, bs, opts) => checkBlock(env, c, rel, bs, opts ?? {}),
+    async verifyPrograms(source, target, opts = {}) {
+      const { pairs, unmatched } = pairContexts(env, source, target);
+      const chosen = opts.functions ? pairs.filter((p) => opts.functions!.includes(p.name)) : pairs;
+      const functions: FunctionReport[] = [];
+      for (const [i, p] of chosen.entries()) {
+        const relation = opts.relations?.get(p.name);
+        functions.push((await checkFunction(env, p, { ...opts, ...(relation ? { relation } : {}) })).report);
+        opts.progress?.(i + 1, chosen.length, p.name);
+      }
+      const counts = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
+      for (const f of functions) for (const b of f.blocks) counts[b.verdict.kind]++;
+      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: ASSUMPTIONS };
+    },
+  };
+  return verifier;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function pairs
+// ---------------------------------------------------------------------------------------------
+
+function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', program: Program<I>, cfg: FunctionCfg, images: Map<string, Uint8Array>, symbolKey: (name: string) => string): SideContext<I> {
+  const sem = semanticsFor(program.isa);
+  const layout = fixedLayout(program);
+  const labelBlock = new Map<string, number>();
+  for (const b of cfg.blocks) for (const l of b.labels) labelBlock.set(l, b.index);
+  return {
+    program,
+    cfg,
+    sem,
+    abi: RELATION_ABI[program.isa],
+    layout,
+    frame: analyseFrame(env.d, which, sem, program, cfg, layout),
+    widths: registerWidths(sem),
+    images,
+    symbolKey,
+    labelBlock,
+  };
+}
+
+function pairContexts(env: ProverEnv, source: Program, target: Program): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } } {
+  const cfgsS = new Map(buildCfgs(source, frontEnd(source.isa)).map((c) => [c.name, c]));
+  const cfgsT = new Map(buildCfgs(target, frontEnd(target.isa)).map((c) => [c.name, c]));
+  const imagesS = localDataImages(source);
+  const imagesT = localDataImages(target);
+  const dataPairs = pairDataLabels(imagesS, imagesT);
+  // Target local data labels take their source partner's name; unpaired ones get a name of their own.
+  const keyT = (name: string): string => dataPairs.get(name) ?? (isLocalLabel(name) ? `target:${name}` : name);
+  const imagesByKeyT = new Map([...imagesT].map(([name, bytes]) => [keyT(name), bytes]));
+  const pairs: PairContext[] = [];
+  for (const [name, cs] of cfgsS) {
+    const ct = cfgsT.get(name);
+    if (!ct) continue;
+    pairs.push({
+      name,
+      source: sideContext(env, 's', source, cs, imagesS, (n) => n),
+      target: sideContext(env, 't', target, ct, imagesByKeyT, keyT),
+      matching: matchBlocks(cs, ct),
+    });
+  }
+  return {
+    pairs,
+    unmatched: { source: [...cfgsS.keys()].filter((n) => !cfgsT.has(n)), target: [...cfgsT.keys()].filter((n) => !cfgsS.has(n)) },
+  };
+}
+
+function place(side: SideContext, index: number): BlockPlace {
+  const b = side.cfg.blocks[index]!;
+  const first = b.instructions[0];
+  return { index, ...(b.labels[0] ? { label: b.labels[0] } : {}), ...(first !== undefined ? { line: side.program.statements[first]!.span.line } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking
+// ---------------------------------------------------------------------------------------------
+
+/** Removes refuted pairs from R; true when something was removed. */
+function dropPairs(rel: FunctionRelation, failed: readonly Obligation<unknown>[]): boolean {
+  const blocks = rel.blocks as Map<number, readonly RegPair[]>;
+  const calls = rel.calls as Map<number, readonly RegPair[]>;
+  let dropped = false;
+  const without = (list: readonly RegPair[] | undefined, p: RegPair): RegPair[] | undefined => list?.filter((q) => q !== p && !(q.s === p.s && q.t === p.t && q.w === p.w));
+  const facts = rel.facts as Map<number, readonly ExtensionFact[]>;
+  for (const o of failed) {
+    const { site, pair, fact } = o.pair!;
+    if (fact) {
+      if (site.kind === 'block') facts.set(site.index, (facts.get(site.index) ?? []).filter((f) => f !== fact));
+      dropped = true;
+      continue;
+    }
+    if (!pair) continue;
+    const map = site.kind === 'block' ? blocks : site.kind === 'call' ? calls : undefined;
+    if (map && site.kind !== 'return') {
+      const next = without(map.get(site.index), pair);
+      if (next && next.length !== map.get(site.index)!.length) map.set(site.index, next);
+    } else {
+      (rel as { returns: readonly RegPair[] }).returns = without(rel.returns, pair)!;
+    }
+    dropped = true;
+  }
+  return dropped;
+}
+
+function counterexample(ctx: PairContext, rel: FunctionRelation, block: number, entry: ConcreteEntry, diverged: readonly string[], context: readonly number[]): Counterexample {
+  // The state is given at the entry of the first block of the path.
+  const bs = context[0] ?? block;
+  const bt = ctx.matching.pairs.get(bs)!;
+  const hex = (v: bigint): string => '0x' + v.toString(16);
+  const regs = (side: SideContext, block: number, get: (id: string) => bigint): Record<string, string> =>
+    Object.fromEntries(side.cfg.blocks[block]!.liveIn.filter((id) => !side.abi.control.has(id)).map((id) => [id, hex(get(id))]));
+  const pairsAt = rel.blocks.get(bs) ?? [];
+  const targetValue = (id: string): bigint => {
+    const p = pairsAt.find((q) => q.t === id);
+    const frameOff = ctx.target.frame.entry[bt]?.get(id);
+    if (frameOff !== undefined) return BigInt.asUintN(64, entry.cfa + rel.delta + frameOff);
+    if (!p) return entry.targetRegister(id);
+    const m = (1n << BigInt(p.w)) - 1n;
+    return (entry.targetRegister(id) & ~m) | (sourceValue(p.s) & m);
+  };
+  const sourceValue = (id: string): bigint => {
+    const frameOff = ctx.source.frame.entry[bs]?.get(id);
+    return frameOff !== undefined ? BigInt.asUintN(64, entry.cfa + frameOff) : entry.sourceRegister(id);
+  };
+  return { cfa: hex(entry.cfa), source: regs(ctx.source, bs, sourceValue), target: regs(ctx.target, bt, targetValue), diverged };
+}
+
+/** Verdict of one block pair under a fixed R. */
+async function checkBlock(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions): Promise<Verdict> {
+  const r = await settle(env, ctx, rel, bs, opts, false);
+  return r.verdict;
+}
+
+/** How deep the path context of a block may go (its chain of unique predecessors). */
+const MAX_CONTEXT = 4;
+
+/**
+ * Tests, then proves, one block pair. With `weaken`, failures that are only register pairs of R
+ * are returned for dropping instead of becoming a verdict. A block that fails on its own is
+ * checked again with its chain of unique predecessors in front (a division guarded two blocks
+ * earlier, say): every execution that reaches it comes that way, so a proof under that path
+ * condition is a proof of the block.
+ */
+async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean): Promise<{ verdict: Verdict; drop?: Obligation<unknown>[] }> {
+  if (ctx.matching.forwardSource.has(bs)) return { verdict: { kind: 'PROVEN', by: 'forwarded' } };
+  if (!ctx.matching.pairs.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: 'no corresponding target block' } };
+  const frameProblem = ctx.source.frame.problem ?? ctx.target.frame.problem;
+  if (frameProblem) return { verdict: { kind: 'UNSUPPORTED', reason: frameProblem } };
+  let result = await attempt(env, ctx, rel, bs, opts, weaken, []);
+  const chain = predecessorChain(ctx, bs);
+  for (let depth = 1; depth <= chain.length && result.verdict.kind === 'REFUTED' && !result.drop; depth++) {
+    const deeper = await attempt(env, ctx, rel, bs, opts, weaken, chain.slice(chain.length - depth));
+    if (deeper.drop || deeper.verdict.kind !== 'UNSUPPORTED') result = deeper;
+  }
+  return result;
+}
+
+/** One test-then-prove attempt with a given path context. */
+async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean, context: readonly number[]): Promise<{ verdict: Verdict; drop?: Obligation<unknown>[] }> {
+  const tests = opts.tests ?? 32;
+  const seed = opts.seed ?? 1;
+  // 1. Random testing (runs that leave the path context do not count).
+  let ran = 0;
+  for (let k = 0; k < tests * 4 && ran < tests; k++) {
+    const entry = randomEntry(seed * 1_000_003 + bs * 7_919 + k);
+    const run = runPair(ctx, rel, bs, entry, context);
+    if (run.status === 'unsupported') return { verdict: { kind: 'UNSUPPORTED', reason: run.reason } };
+    if (run.status === 'infeasible') continue;
+    ran++;
+    if (run.failures.length > 0) {
+      if (weaken && run.brokenPairs.length === run.failures.length) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
+      return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
+    }
+  }
+  // 2. The proof.
+  const proof = await proveBlock(env, ctx, rel, bs, opts.timeoutMs ?? 2000, context);
+  switch (proof.status) {
+    case 'proven':
+      return { verdict: { kind: 'PROVEN', by: proof.byEvaluation ? 'evaluation' : 'z3' } };
+    case 'unsupported':
+      return { verdict: { kind: 'UNSUPPORTED', reason: proof.reason } };
+    case 'unknown':
+      return { verdict: { kind: 'TESTED', tests: ran, reason: proof.reason } };
+    case 'counterexample': {
+      if (weaken && proof.failed.every((o) => o.pair)) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...proof.failed] };
+      const replay = runPair(ctx, rel, bs, proof.entry, context);
+      if (replay.status === 'ran' && replay.failures.length > 0) {
+        return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, proof.entry, replay.failures, context), foundBy: 'z3' } };
+      }
+      // The solver's model does not replay: the two interpretations disagree. Never guess.
+      const what = proof.failed.map((o) => o.what).join('; ');
+      return { verdict: { kind: 'TESTED', tests: ran, reason: `Z3 found a counterexample (${what}) that the emulator does not reproduce` } };
+    }
+  }
+}
+
+/**
+ * The chain of unique predecessors of a block, outermost first, as long as the target block's
+ * predecessors correspond and no call intervenes.
+ */
+function predecessorChain(ctx: PairContext, bs: number): number[] {
+  const preds = (cfg: FunctionCfg, forward: ReadonlyMap<number, number>): number[][] => {
+    const out: number[][] = cfg.blocks.map(() => []);
+    for (const b of cfg.blocks) if (!forward.has(b.index)) for (const s of b.successors) out[forward.get(s) ?? s]!.push(b.index);
+    return out;
+  };
+  const ps = preds(ctx.source.cfg, ctx.matching.forwardSource);
+  const pt = preds(ctx.target.cfg, ctx.matching.forwardTarget);
+  const chain: number[] = [];
+  for (let b = bs; chain.length < MAX_CONTEXT; ) {
+    const [p, ...more] = ps[b]!;
+    const bt = ctx.matching.pairs.get(b);
+    const tp = bt === undefined ? [] : pt[bt]!;
+    if (p === undefined || more.length > 0 || tp.length !== 1 || ctx.matching.pairs.get(p) !== tp[0] || p === bs || chain.includes(p)) break;
+    const term = ctx.source.cfg.blocks[p]!.terminator;
+    if (term === 'call' || term === 'icall') break;
+    chain.unshift(p);
+    b = p;
+  }
+  return chain;
+}
+
+async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptions & { relation?: FunctionRelation } = {}): Promise<{ report: FunctionReport; relation: FunctionRelation }> {
+  const weaken = opts.relation === undefined;
+  const rel = opts.relation ?? inferRelation(ctx, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  const order = [...ctx.source.cfg.blocks.keys()];
+  const verdicts = new Map<number, { verdict: Verdict; ms: number }>();
+  const consumers = (site: PairSite): number[] => (site.kind === 'block' ? [site.index] : []);
+  let dirty = new Set(order);
+  for (let round = 0; round < 20 && dirty.size > 0; round++) {
+    const next = new Set<number>();
+    for (const bs of order) {
+      if (!dirty.has(bs)) continue;
+      const t0 = performance.now();
+      const r = await settle(env, ctx, rel, bs, opts, weaken);
+      if (process.env.GNS_DEBUG_DROPS && r.drop) console.error('drop from', bs, r.drop.map((o) => o.what).join(', '));
+      if (r.drop && dropPairs(rel, r.drop)) {
+        next.add(bs);
+        for (const o of r.drop) for (const c of consumers(o.pair!.site)) next.add(c);
+        continue;
+      }
+      verdicts.set(bs, { verdict: r.verdict, ms: performance.now() - t0 });
+    }
+    dirty = next;
+  }
+  const blocks: BlockReport[] = order.map((bs) => {
+    const v = verdicts.get(bs) ?? { verdict: { kind: 'UNSUPPORTED', reason: 'R did not settle' } as Verdict, ms: 0 };
+    const bt = ctx.matching.pairs.get(bs);
+    return {
+      source: place(ctx.source, bs),
+      ...(bt !== undefined ? { target: place(ctx.target, bt) } : {}),
+      verdict: v.verdict,
+      relation: [...(rel.blocks.get(bs) ?? []).map(showPair), ...(rel.facts.get(bs) ?? []).map((f) => `${f.side === 's' ? 'source' : 'target'} ${showFact(f)}`)],
+      ms: Math.round(v.ms * 10) / 10,
+    };
+  });
+  const notes: string[] = [];
+  if (ctx.source.frame.problem) notes.push(`source: ${ctx.source.frame.problem}`);
+  if (ctx.target.frame.problem) notes.push(`target: ${ctx.target.frame.problem}`);
+  const frames = { delta: Number(rel.delta), agreement: rel.frameAgreement ?? 1 };
+  return {
+    report: {
+      name: ctx.name,
+      blocks,
+      unmatchedTarget: ctx.matching.unmatchedTarget.map((i) => place(ctx.target, i)),
+      frame: frames,
+      returns: rel.returns.map(showPair),
+      notes,
+    },
+    relation: rel,
+  };
+}

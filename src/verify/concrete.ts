@@ -1,0 +1,227 @@
+// Random testing of a block pair in the emulator: build a concrete entry state for each side
+// that satisfies R (related registers equal in their low bits, the frames overlaid, one shared
+// memory), run both blocks, and evaluate the same exit obligations the prover proves. Counter-
+// examples found by Z3 are replayed here too, so every REFUTED verdict is confirmed by emulation.
+
+import type { Instruction } from '../ir/program.js';
+import { exprSymbols, operandExpr } from '../ir/expr.js';
+import { ConcreteMemory } from '../isa/concrete.js';
+import type { Outcome } from '../isa/exec.js';
+import { mask } from '../isa/sem.js';
+import { Machine, runStraight } from '../emu/machine.js';
+import { Rng } from '../util/random.js';
+import { type Obligation, exitObligations, exitsOf, pairHolds } from './obligations.js';
+import { concrete } from '../isa/concrete.js';
+import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { extendValue } from './returns.js';
+
+// ---------------------------------------------------------------------------------------------
+// Entry states
+// ---------------------------------------------------------------------------------------------
+
+/** A concrete choice of everything a block pair's entry state leaves open. */
+export interface ConcreteEntry {
+  /** The source's canonical frame address. */
+  readonly cfa: bigint;
+  /** Register values before R is imposed. */
+  sourceRegister(id: string): bigint;
+  targetRegister(id: string): bigint;
+  /** Shared memory, and each side's private frame bytes. */
+  memory(addr: bigint): number;
+  privateSource(addr: bigint): number;
+  privateTarget(addr: bigint): number;
+  /** Address of a symbol, by shared key. */
+  symbol(key: string): bigint;
+}
+
+function hash32(...parts: (string | number | bigint)[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    const s = String(p);
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+    h = Math.imul(h ^ 0x2c, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const EDGES = [0n, 1n, 2n, mask(64), mask(63), 1n << 63n, mask(31), 1n << 31n, mask(32), 0xffffffff80000000n, 0x80n, 0xffn, 0x7fffn, 0x8000n];
+
+/** A 64-bit test value: uniform, small, an edge value, or a sign- or zero-extended 32-bit one. */
+function testValue(rng: Rng): bigint {
+  const u64 = (): bigint => (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
+  switch (rng.int(8)) {
+    case 0:
+    case 1:
+      return u64();
+    case 2:
+      return BigInt(rng.int(256));
+    case 3:
+      return BigInt.asUintN(64, -BigInt(rng.int(256)));
+    case 4:
+      return rng.pick(EDGES);
+    case 5:
+      return BigInt(rng.nextU32());
+    default:
+      return BigInt.asUintN(64, BigInt(rng.nextU32() | 0));
+  }
+}
+
+/** A random entry state; `seed` fixes it. */
+export function randomEntry(seed: number): ConcreteEntry {
+  const rng = new Rng(seed);
+  const cfa = 0x7f00_0000_0000n + BigInt(rng.int(1 << 20)) * 16n;
+  const value = (...k: (string | number)[]): bigint => testValue(new Rng(hash32(seed, ...k)));
+  const byte = (tag: string, addr: bigint): number => hash32(seed, tag, addr) & 0xff;
+  return {
+    cfa,
+    sourceRegister: (id) => value('s', id),
+    targetRegister: (id) => value('t', id),
+    memory: (addr) => byte('m', addr),
+    privateSource: (addr) => byte('ps', addr),
+    privateTarget: (addr) => byte('pt', addr),
+    // Symbols sit apart from each other, 16-byte aligned but not page aligned, below the stack.
+    symbol: (key) => 0x4000_0000n + BigInt(hash32('sym', key) & 0xfffffff) * 16n,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a pair
+// ---------------------------------------------------------------------------------------------
+
+/** Local data images a block reads, as (address, bytes) under the given symbol placement. */
+function imagesOf(side: SideContext, block: number, symbol: (key: string) => bigint): [bigint, Uint8Array][] {
+  const out: [bigint, Uint8Array][] = [];
+  for (const i of side.cfg.blocks[block]!.instructions) {
+    const insn = side.program.statements[i] as Instruction;
+    for (const op of insn.operands) {
+      const e = operandExpr(op);
+      if (!e) continue;
+      for (const name of exprSymbols(e)) {
+        const key = side.symbolKey(name);
+        const image = side.images.get(key);
+        if (image) out.push([symbol(key), image]);
+      }
+    }
+  }
+  return out;
+}
+
+function sideMachine(side: SideContext, block: number, cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint): Machine {
+  const images = imagesOf(side, block, (k) => entry.symbol(k));
+  const initial = (addr: bigint): number => {
+    for (const [at, bytes] of images) if (addr >= at && addr < at + BigInt(bytes.length)) return bytes[Number(addr - at)]!;
+    return privates.has(addr - cfa) ? privateByte(addr) : entry.memory(addr);
+  };
+  const symbols = { get: (name: string): bigint => entry.symbol(side.symbolKey(name)) } as unknown as ReadonlyMap<string, bigint>;
+  const m = new Machine(new ConcreteMemory(initial), symbols, register);
+  for (const [reg, off] of side.frame.entry[block] ?? []) m.set(reg, (cfaSide + off) & mask(64));
+  return m;
+}
+
+/** The two machines at the entry of a block pair, related by `pairs`. */
+export function entryMachines(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
+  const bt = ctx.matching.pairs.get(bs)!;
+  const S = sideMachine(ctx.source, bs, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
+  const T = sideMachine(ctx.target, bt, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
+  // Source facts shape the values the pairs copy; target facts apply to the copies.
+  const facts = rel.facts.get(bs) ?? [];
+  for (const f of facts) if (f.side === 's') S.set(f.reg, extendValue(f, S.get(f.reg)));
+  for (const p of pairs) {
+    if (ctx.target.frame.entry[bt]?.has(p.t)) continue;
+    const m = mask(p.w);
+    const wt = ctx.target.widths.get(p.t) ?? 64;
+    T.set(p.t, ((T.get(p.t) & ~m) | (S.get(p.s) & m)) & mask(wt));
+  }
+  for (const f of facts) if (f.side === 't') T.set(f.reg, extendValue(f, T.get(f.reg)));
+  return { S, T };
+}
+
+/** The result of running a block pair from one entry state. */
+export type PairRun =
+  | {
+      readonly status: 'ran';
+      readonly S: Machine;
+      readonly T: Machine;
+      readonly outS: Outcome<bigint, boolean>;
+      readonly outT: Outcome<bigint, boolean>;
+      /** Everything that failed, described. */
+      readonly failures: readonly string[];
+      /** The failed obligations that are register pairs of R. */
+      readonly brokenPairs: readonly Obligation<boolean>[];
+    }
+  | { readonly status: 'unsupported'; readonly reason: string }
+  | { readonly status: 'infeasible' };
+
+/**
+ * Runs a block pair from `entry` and checks every exit obligation, shared memory included.
+ * With a `context` (the block's unique predecessors, outermost first), the run starts at the
+ * first of them and must follow the path to `bs` on both sides; otherwise it is `infeasible`.
+ */
+export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
+  const path = [...context, bs];
+  const { S, T } = entryMachines(ctx, rel, path[0]!, entry, rel.blocks.get(path[0]!) ?? []);
+  let outS: Outcome<bigint, boolean> = { kind: 'next' };
+  let outT: Outcome<bigint, boolean> = { kind: 'next' };
+  for (const [k, b] of path.entries()) {
+    const bt = ctx.matching.pairs.get(b)!;
+    const rs = runStraight(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
+    if (rs.status !== 'ok') return { status: 'unsupported', reason: rs.status === 'unsupported' ? `source: ${rs.reason}` : 'source: step limit' };
+    const rt = runStraight(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
+    if (rt.status !== 'ok') return { status: 'unsupported', reason: rt.status === 'unsupported' ? `target: ${rt.reason}` : 'target: step limit' };
+    [outS, outT] = [rs.outcome, rt.outcome];
+    const next = path[k + 1];
+    if (next === undefined) break;
+    if (takenBlock(ctx.source, b, outS, ctx.matching.forwardSource) !== next || takenBlock(ctx.target, bt, outT, ctx.matching.forwardTarget) !== ctx.matching.pairs.get(next)) {
+      return { status: 'infeasible' };
+    }
+  }
+  const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa);
+  if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
+  const failed = obligations.filter((o) => !o.holds);
+  const failures = [...failed.map((o) => o.what), ...memoryDifferences(S.mem, T.mem, rel, entry.cfa)];
+  return { status: 'ran', S, T, outS, outT, failures, brokenPairs: failed.filter((o) => o.pair) };
+}
+
+/** The block a concrete run of `block` continues to, if it stays in the function. */
+function takenBlock(side: SideContext, block: number, outcome: Outcome<bigint, boolean>, forward: ReadonlyMap<number, number>): number | undefined {
+  const exits = exitsOf(concrete, side, side.cfg.blocks[block]!, outcome, forward);
+  if (typeof exits === 'string') return undefined;
+  const to = exits.find((e) => e.cond)?.to;
+  return to?.kind === 'block' ? to.index : undefined;
+}
+
+/** Written bytes where the two memories differ, outside the private bytes. */
+function memoryDifferences(ms: ConcreteMemory, mt: ConcreteMemory, rel: FunctionRelation, cfa: bigint): string[] {
+  const addrs = new Set<bigint>();
+  for (const [a] of ms.writtenBytes()) addrs.add(a);
+  for (const [a] of mt.writtenBytes()) addrs.add(a);
+  const out: string[] = [];
+  for (const a of [...addrs].sort((x, y) => (x < y ? -1 : 1))) {
+    const off = a - cfa;
+    if (rel.privateSource.has(off) || rel.privateTarget.has(off)) continue;
+    const vs = ms.readByte(a);
+    const vt = mt.readByte(a);
+    if (vs !== vt) out.push(`memory at ${describeAddress(a, cfa)}: source 0x${vs.toString(16)}, target 0x${vt.toString(16)}`);
+  }
+  return out;
+}
+
+export function describeAddress(a: bigint, cfa: bigint): string {
+  const off = BigInt.asIntN(64, a - cfa);
+  return off >= -(1n << 20n) && off < 1n << 20n ? `CFA${off >= 0n ? '+' : ''}${off}` : `0x${a.toString(16)}`;
+}
+
+/** The ABI relation at a function's entry: argument registers equal. */
+export function entryPairs(ctx: PairContext): RegPair[] {
+  const s = ctx.source.abi;
+  const t = ctx.target.abi;
+  return [
+    ...s.intArgs.map((r, i) => ({ s: r, t: t.intArgs[i]!, w: 64 })),
+    ...s.fpArgs.map((r, i) => ({ s: r, t: t.fpArgs[i]!, w: 64 })),
+  ];
+}
+
+/** Which candidate pairs hold between two concrete states. */
+export function holdingPairs(ctx: PairContext, S: Machine, T: Machine, candidates: readonly RegPair[]): RegPair[] {
+  return candidates.filter((p) => pairHolds(S, T, ctx, p));
+}

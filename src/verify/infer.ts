@@ -1,0 +1,244 @@
+// Inferring R for a function pair, without an alignment from the language model:
+// - the frame shift delta, by aligning each block pair's frame accesses (kind and size, in order)
+//   and taking the offset difference most aligned accesses agree on;
+// - the private bytes: register save slots, and frame bytes only one side touches;
+// - the register pairs at every boundary, Houdini-style: start from every plausible pair (same
+//   register file, widths 64/32/16/8) and drop each pair that some random related run of a
+//   predecessor block pair breaks, until nothing changes. The prover later proves what is left
+//   inductive, and drops what it can refute (see check.ts).
+// The function entry relation is the ABI's (argument registers) and is never weakened.
+
+import { concrete } from '../isa/concrete.js';
+import { Rng } from '../util/random.js';
+import { entryPairs, randomEntry, runPair } from './concrete.js';
+import type { Machine } from '../emu/machine.js';
+import { exitsOf } from './obligations.js';
+import type { FrameAccess } from './frame.js';
+import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { pairHolds } from './obligations.js';
+import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
+import type { Instruction } from '../ir/program.js';
+
+// ---------------------------------------------------------------------------------------------
+// Frames
+// ---------------------------------------------------------------------------------------------
+
+/** Longest common subsequence of two access lists by (kind, size): the aligned index pairs. */
+function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[]): [FrameAccess, FrameAccess][] {
+  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes;
+  const n = a.length;
+  const m = b.length;
+  const table = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) table[i]![j] = same(a[i]!, b[j]!) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+  const out: [FrameAccess, FrameAccess][] = [];
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (same(a[i]!, b[j]!) && table[i]![j] === table[i + 1]![j + 1]! + 1) out.push([a[i++]!, b[j++]!]);
+    else if (table[i + 1]![j]! >= table[i]![j + 1]!) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** The frame shift and private bytes of a function pair. */
+export function inferFrames(ctx: PairContext): { delta: bigint; privateSource: Set<bigint>; privateTarget: Set<bigint>; agreement: number } {
+  const votes = new Map<bigint, number>();
+  let total = 0;
+  const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
+  for (const [bs, bt] of ctx.matching.pairs) {
+    for (const [x, y] of alignAccesses(slots(ctx.source.frame.accesses[bs] ?? []), slots(ctx.target.frame.accesses[bt] ?? []))) {
+      const d = x.off! - y.off!;
+      votes.set(d, (votes.get(d) ?? 0) + 1);
+      total++;
+    }
+  }
+  let delta = 0n;
+  let best = 0;
+  for (const [d, n] of votes) if (n > best || (n === best && d < delta)) [delta, best] = [d, n];
+  const bytes = (side: SideContext, shift: bigint): Set<bigint> => {
+    const out = new Set<bigint>();
+    for (const list of side.frame.accesses) for (const a of list) if (a.off !== undefined && !a.save) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off + k + shift);
+    return out;
+  };
+  const usedS = bytes(ctx.source, 0n);
+  const usedT = bytes(ctx.target, delta);
+  const privateSource = new Set([...ctx.source.frame.saveBytes, ...[...usedS].filter((b) => !usedT.has(b))]);
+  const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...[...usedT].filter((b) => !usedS.has(b))]);
+  return { delta, privateSource, privateTarget, agreement: total === 0 ? 1 : best / total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register pairs (Houdini by testing)
+// ---------------------------------------------------------------------------------------------
+
+const INT_WIDTHS = [64, 32, 16, 8];
+const FP_WIDTHS = [64, 32];
+
+/** Registers the function's instructions name explicitly (ABI-implied uses do not count). */
+function mentionedRegisters(side: SideContext): Set<string> {
+  const out = new Set<string>();
+  for (const b of side.cfg.blocks) {
+    for (const i of b.instructions) {
+      for (const op of (side.program.statements[i] as Instruction).operands) {
+        if (op.kind === 'reg') out.add(op.reg.id);
+        else if (op.kind === 'mem') {
+          out.add(op.base.id);
+          if (op.index) out.add(op.index.reg.id);
+        } else if (op.kind === 'reglist') for (const r of op.regs) out.add(r.reg.id);
+      }
+    }
+  }
+  return out;
+}
+
+/** Candidate extension facts about one side's integer registers. */
+function factCandidates(side: SideContext, which: 's' | 't', regs: readonly string[]): ExtensionFact[] {
+  return regs.filter((r) => !side.abi.isFp(r)).flatMap((reg) => [8, 16, 32].flatMap((bits) => [true, false].map((signed) => ({ side: which, reg, bits, signed }))));
+}
+
+function crossPairs(ss: readonly string[], ts: readonly string[], widths: readonly number[]): RegPair[] {
+  return ss.flatMap((s) => ts.flatMap((t) => widths.map((w) => ({ s, t, w }))));
+}
+
+/** Options of the inference. */
+export interface InferOptions {
+  /** Random runs per block pair per round (default 12). */
+  readonly samples?: number;
+  readonly seed?: number;
+}
+
+/** Infers R for a function pair by testing. */
+export function inferRelation(ctx: PairContext, opts: InferOptions = {}): FunctionRelation {
+  const samples = opts.samples ?? 12;
+  const seed = opts.seed ?? 1;
+  const frames = inferFrames(ctx);
+  const S = ctx.source;
+  const T = ctx.target;
+  const defS = mentionedRegisters(S);
+  const defT = mentionedRegisters(T);
+  const data = (side: SideContext, defs: Set<string>, block: number, live: readonly string[]): string[] =>
+    live.filter((r) => defs.has(r) && r !== side.abi.sp && r !== side.abi.link && !side.abi.control.has(r) && !side.frame.entry[block]?.has(r));
+  const candidates = (bs: number, bt: number): RegPair[] => {
+    const ls = data(S, defS, bs, S.cfg.blocks[bs]!.liveIn);
+    const lt = data(T, defT, bt, T.cfg.blocks[bt]!.liveIn);
+    return [
+      ...crossPairs(ls.filter((r) => !S.abi.isFp(r)), lt.filter((r) => !T.abi.isFp(r)), INT_WIDTHS),
+      ...crossPairs(ls.filter((r) => S.abi.isFp(r)), lt.filter((r) => T.abi.isFp(r)), FP_WIDTHS),
+    ];
+  };
+  const blocks = new Map<number, RegPair[]>();
+  const calls = new Map<number, RegPair[]>();
+  const facts = new Map<number, ExtensionFact[]>();
+  for (const [bs, bt] of ctx.matching.pairs) {
+    if (bs === 0) continue;
+    facts.set(bs, [
+      ...factCandidates(S, 's', data(S, defS, bs, S.cfg.blocks[bs]!.liveIn)),
+      ...factCandidates(T, 't', data(T, defT, bt, T.cfg.blocks[bt]!.liveIn)),
+    ]);
+  }
+  for (const bs of ctx.matching.pairs.keys()) {
+    const b = S.cfg.blocks[bs]!;
+    const then = b.successors.at(-1);
+    if ((b.terminator === 'call' || b.terminator === 'icall') && then !== undefined && ctx.matching.pairs.has(then)) {
+      const fact = returnFact(S, T, then, ctx.matching.pairs.get(then)!);
+      if (fact) facts.set(then, [...(facts.get(then) ?? []).filter((f) => f.reg !== fact.reg || f.side !== fact.side), fact]);
+    }
+  }
+  for (const [bs, bt] of ctx.matching.pairs) {
+    blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
+    const term = S.cfg.blocks[bs]!.terminator;
+    if (term === 'call' || term === 'icall' || term === 'tailcall') {
+      calls.set(bs, [
+        ...S.abi.intArgs.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intArgs[i]!, w }))),
+        ...S.abi.fpArgs.flatMap((r, i) => FP_WIDTHS.map((w) => ({ s: r, t: T.abi.fpArgs[i]!, w }))),
+        // Variadic FP arguments travel in integer registers on RISC-V, in FP registers on AArch64.
+        ...crossPairs(S.abi.fpArgs, T.abi.intArgs, [64]),
+        ...crossPairs(S.abi.intArgs, T.abi.fpArgs, [64]),
+      ]);
+    }
+  }
+  let returns: RegPair[] = [
+    ...S.abi.intRets.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intRets[i]!, w }))),
+    ...S.abi.fpRets.flatMap((r, i) => FP_WIDTHS.map((w) => ({ s: r, t: T.abi.fpRets[i]!, w }))),
+  ];
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, blocks, calls, returns, facts, frameAgreement: frames.agreement });
+  const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
+  const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
+    const list = facts.get(k);
+    if (!list) return;
+    const next = list.filter((f) => {
+      const [side, m] = f.side === 's' ? [S, sm] : [T, tm];
+      if (f.assumed || (calleeSavedOnly && !side.abi.calleeSaved.has(f.reg))) return true;
+      return factHolds(concrete, m.get(f.reg), side.widths.get(f.reg) ?? 64, f);
+    });
+    if (next.length !== list.length) {
+      facts.set(k, next);
+      changed = true;
+    }
+  };
+
+  let changed = false;
+  for (let round = 0; round < 8; round++) {
+    changed = false;
+    const update = (map: Map<number, RegPair[]>, k: number, next: RegPair[] | undefined): void => {
+      const prev = map.get(k);
+      if (prev && next && next.length !== prev.length) {
+        map.set(k, next);
+        changed = true;
+      }
+    };
+    for (const bs of [...ctx.matching.pairs.keys()].sort((a, b) => a - b)) {
+      for (let k = 0; k < samples; k++) {
+        const r = runPair(ctx, rel(), bs, randomEntry(seed * 7919 + round * 104729 + bs * 131 + k));
+        if (r.status !== 'ran') break;
+        const exitsS = exitsOf(concrete, S, S.cfg.blocks[bs]!, r.outS, ctx.matching.forwardSource);
+        if (typeof exitsS === 'string') break;
+        const to = exitsS.find((e) => e.cond)!.to;
+        if (to.kind === 'block') {
+          if (bs !== 0 && to.index === 0) continue;
+          if (to.index !== 0) {
+            update(blocks, to.index, keep(blocks.get(to.index), r.S, r.T));
+            keepFacts(to.index, r.S, r.T, false);
+          }
+        } else if (to.kind === 'ret') {
+          const next = keep(returns, r.S, r.T)!;
+          if (next.length !== returns.length) [returns, changed] = [next, true];
+        } else if (to.kind === 'call' || to.kind === 'tailcall') {
+          update(calls, bs, keep(calls.get(bs), r.S, r.T));
+          if (to.kind === 'call' && to.then !== undefined) {
+            keepFacts(to.then, r.S, r.T, true);
+            afterCall(ctx, r.S, r.T, new Rng(seed + k), (facts.get(to.then) ?? []).filter((f) => f.assumed));
+            update(blocks, to.then, keep(blocks.get(to.then), r.S, r.T));
+            keepFacts(to.then, r.S, r.T, false);
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return rel();
+}
+
+/**
+ * What a call does to the caller's registers, as R sees it: caller-saved registers get unrelated
+ * values on the two sides, the return registers get one value on both (the callee is the same
+ * function, given related arguments and equal memory).
+ */
+function afterCall(ctx: PairContext, S: Machine, T: Machine, rng: Rng, facts: readonly ExtensionFact[]): void {
+  const u64 = (): bigint => (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
+  for (const [side, m] of [[ctx.source, S], [ctx.target, T]] as const) {
+    for (const { id, width } of side.sem.stateRegisters) {
+      if (id === side.abi.sp || side.abi.calleeSaved.has(id) || side.abi.control.has(id)) continue;
+      m.set(id, u64() & ((1n << BigInt(width)) - 1n));
+    }
+  }
+  const rets: [string, string][] = [
+    ...ctx.source.abi.intRets.map((r, i): [string, string] => [r, ctx.target.abi.intRets[i]!]),
+    ...ctx.source.abi.fpRets.map((r, i): [string, string] => [r, ctx.target.abi.fpRets[i]!]),
+  ];
+  for (const [s, t] of rets) {
+    const v = u64();
+    S.set(s, v);
+    T.set(t, v);
+  }
+  for (const f of facts) (f.side === 's' ? S : T).set(f.reg, extendValue(f, (f.side === 's' ? S : T).get(f.reg)));
+}

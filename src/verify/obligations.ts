@@ -1,0 +1,204 @@
+// What a block pair must satisfy at its exit, written once over any Domain so that the tester
+// (concrete states) and the prover (Z3 terms) check exactly the same conditions:
+// - every way out of the source block is matched by the corresponding way out of the target
+//   block under the same condition (corresponding successors, the same callee);
+// - on each way out, the registers R relates at the successor are related, and sp and the frame
+//   pointer point where the frame analysis says they do;
+// - at a call, the argument registers R relates are related; at a return, the return registers.
+// Shared memory is compared separately (the two domains enumerate stores differently).
+
+import type { BasicBlock } from '../cfg/cfg.js';
+import type { Outcome } from '../isa/exec.js';
+import type { Domain } from '../isa/sem.js';
+import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { showPair } from './relation.js';
+import { type ExtensionFact, factHolds, showFact } from './returns.js';
+
+/** Where a way out of a block leads. */
+export type ExitTarget<V> =
+  | { readonly kind: 'block'; readonly index: number }
+  | { readonly kind: 'ret' }
+  | { readonly kind: 'call'; readonly callee: string | V; readonly then?: number }
+  | { readonly kind: 'tailcall'; readonly callee: string }
+  | { readonly kind: 'trap' }
+  | { readonly kind: 'end' };
+
+/** One way out of a block: taken when `cond` holds. */
+export interface Exit<V, B> {
+  readonly cond: B;
+  readonly to: ExitTarget<V>;
+}
+
+/** Ways out of a block given its last instruction's outcome, or why they cannot be known. */
+export function exitsOf<V, B>(d: Domain<V, B, unknown>, side: SideContext, block: BasicBlock, outcome: Outcome<V, B>, forward: ReadonlyMap<number, number>): Exit<V, B>[] | string {
+  const fall = (): ExitTarget<V> => {
+    const next = block.terminator === 'none' || block.terminator === 'cbranch' || block.terminator === 'call' || block.terminator === 'icall' ? block.successors.at(-1) : undefined;
+    return next === undefined ? { kind: 'end' } : { kind: 'block', index: forward.get(next) ?? next };
+  };
+  const label = (name: string): ExitTarget<V> | string => {
+    const index = side.labelBlock.get(name);
+    return index === undefined ? `branch to ${name}, which starts no block of the function` : { kind: 'block', index: forward.get(index) ?? index };
+  };
+  const T = d.bool(true);
+  switch (outcome.kind) {
+    case 'next':
+      return [{ cond: T, to: fall() }];
+    case 'branch': {
+      const to = label(outcome.target);
+      if (typeof to === 'string') return to;
+      if (outcome.cond === undefined) return [{ cond: T, to }];
+      return [
+        { cond: outcome.cond, to },
+        { cond: d.bnot(outcome.cond), to: fall() },
+      ];
+    }
+    case 'call':
+    case 'icall': {
+      const then = fall();
+      const callee = outcome.kind === 'call' ? side.symbolKey(outcome.target.replace(/@plt$/, '')) : outcome.address;
+      return [{ cond: T, to: { kind: 'call', callee, ...(then.kind === 'block' ? { then: then.index } : {}) } }];
+    }
+    case 'ret':
+      return [{ cond: T, to: { kind: 'ret' } }];
+    case 'tailcall':
+      return [{ cond: T, to: { kind: 'tailcall', callee: side.symbolKey(outcome.target.replace(/@plt$/, '')) } }];
+    case 'trap':
+      return [{ cond: T, to: { kind: 'trap' } }];
+    case 'ijump':
+      return 'indirect jump (jump table): its successors are not modelled';
+  }
+}
+
+/** Minimal view of a machine state, satisfied by the emulator's Machine and the prover's VState. */
+export interface StateView<V, B, M> {
+  readonly d: Domain<V, B, M>;
+  get(id: string): V;
+}
+
+/** Where a related register pair belongs in R: a block's entry, a call, or the return. */
+export type PairSite = { readonly kind: 'block'; readonly index: number } | { readonly kind: 'call'; readonly index: number } | { readonly kind: 'return' };
+
+/** A named condition that must hold; `pair` is set when it is one inferred part of R. */
+export interface Obligation<B> {
+  readonly what: string;
+  readonly holds: B;
+  readonly pair?: { readonly site: PairSite; readonly pair?: RegPair; readonly fact?: ExtensionFact };
+}
+
+function describeTarget<V>(side: SideContext, to: ExitTarget<V>): string {
+  switch (to.kind) {
+    case 'block': {
+      const b = side.cfg.blocks[to.index]!;
+      return b.labels[0] ?? `block ${to.index}`;
+    }
+    case 'call':
+      return `call ${typeof to.callee === 'string' ? to.callee : '(indirect)'}`;
+    case 'tailcall':
+      return `tail call ${to.callee}`;
+    default:
+      return to.kind;
+  }
+}
+
+/** Low `w` bits of source register and target register are equal. */
+export function pairHolds<V, B, M>(S: StateView<V, B, M>, T: StateView<V, B, M>, ctx: PairContext, p: RegPair): B {
+  const d = S.d;
+  const ws = ctx.source.widths.get(p.s) ?? 64;
+  const wt = ctx.target.widths.get(p.t) ?? 64;
+  const a = S.get(p.s);
+  const b = T.get(p.t);
+  return d.eq(p.w, p.w === ws ? a : d.extract(ws, a, p.w - 1, 0), p.w === wt ? b : d.extract(wt, b, p.w - 1, 0));
+}
+
+/**
+ * The exit obligations of a block pair (all but shared memory). `cfa` is the source's canonical
+ * frame address; the target's is `cfa + delta`.
+ */
+export function exitObligations<V, B, M>(
+  ctx: PairContext,
+  rel: FunctionRelation,
+  bs: number,
+  S: StateView<V, B, M>,
+  T: StateView<V, B, M>,
+  outS: Outcome<V, B>,
+  outT: Outcome<V, B>,
+  cfa: V,
+): Obligation<B>[] | string {
+  const d = S.d;
+  const exitsS = exitsOf(d as Domain<V, B, unknown>, ctx.source, ctx.source.cfg.blocks[bs]!, outS, ctx.matching.forwardSource);
+  if (typeof exitsS === 'string') return exitsS;
+  const bt = ctx.matching.pairs.get(bs)!;
+  const exitsT = exitsOf(d as Domain<V, B, unknown>, ctx.target, ctx.target.cfg.blocks[bt]!, outT, ctx.matching.forwardTarget);
+  if (typeof exitsT === 'string') return exitsT;
+  const out: Obligation<B>[] = [];
+  const implies = (c: B, x: B): B => d.bor(d.bnot(c), x);
+  const frameRegs = (side: SideContext, st: StateView<V, B, M>, block: number | 'cfa', shift: bigint, guard: B, who: string): void => {
+    const offsets = block === 'cfa' ? new Map([[side.abi.sp, 0n]]) : side.frame.entry[block];
+    for (const [reg, off] of offsets ?? []) {
+      const want = d.add(64, cfa, d.bv(64, shift + off));
+      out.push({ what: `${who} ${reg} = CFA${off >= 0n ? '+' : ''}${off}`, holds: implies(guard, d.eq(64, st.get(reg), want)) });
+    }
+  };
+  const pairs = (list: readonly RegPair[] | undefined, guard: B, where: string, site: PairSite): void => {
+    for (const p of list ?? []) out.push({ what: `${showPair(p)} at ${where}`, holds: implies(guard, pairHolds(S, T, ctx, p)), pair: { site, pair: p } });
+  };
+  const facts = (list: readonly ExtensionFact[] | undefined, guard: B, where: string, site: PairSite, keep: (f: ExtensionFact) => boolean): void => {
+    for (const f of list ?? []) {
+      if (f.assumed || !keep(f)) continue;
+      const [side, st] = f.side === 's' ? [ctx.source, S] : [ctx.target, T];
+      out.push({ what: `${f.side === 's' ? 'source' : 'target'} ${showFact(f)} at ${where}`, holds: implies(guard, factHolds(d as Domain<V, B, unknown>, st.get(f.reg), side.widths.get(f.reg) ?? 64, f)), pair: { site, fact: f } });
+    }
+  };
+  for (const e of exitsS) {
+    const to = e.to;
+    let reach: B = d.bool(false);
+    for (const f of exitsT) {
+      const g = f.to;
+      let same: B | undefined;
+      if (to.kind === 'block' && g.kind === 'block') same = ctx.matching.pairs.get(to.index) === g.index ? d.bool(true) : undefined;
+      else if (to.kind === 'call' && g.kind === 'call') {
+        const thenOk = to.then === undefined ? g.then === undefined : g.then !== undefined && ctx.matching.pairs.get(to.then) === g.then;
+        if (thenOk) {
+          if (typeof to.callee === 'string' && typeof g.callee === 'string') same = to.callee === g.callee ? d.bool(true) : undefined;
+          else if (typeof to.callee !== 'string' && typeof g.callee !== 'string') same = d.eq(64, to.callee, g.callee);
+        }
+      } else if (to.kind === 'tailcall' && g.kind === 'tailcall') same = to.callee === g.callee ? d.bool(true) : undefined;
+      else if (to.kind === g.kind && (to.kind === 'ret' || to.kind === 'trap' || to.kind === 'end')) same = d.bool(true);
+      if (same !== undefined) reach = d.bor(reach, d.band(f.cond, same));
+    }
+    const where = describeTarget(ctx.source, to);
+    out.push({ what: `both go to ${where}`, holds: implies(e.cond, reach) });
+    switch (to.kind) {
+      case 'block':
+        pairs(rel.blocks.get(to.index), e.cond, where, { kind: 'block', index: to.index });
+        facts(rel.facts.get(to.index), e.cond, where, { kind: 'block', index: to.index }, () => true);
+        frameRegs(ctx.source, S, to.index, 0n, e.cond, 'source');
+        frameRegs(ctx.target, T, ctx.matching.pairs.get(to.index) ?? -1, rel.delta, e.cond, 'target');
+        break;
+      case 'call': {
+        pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
+        if (to.then !== undefined) {
+          const kept = (rel.blocks.get(to.then) ?? []).filter((p) => ctx.source.abi.calleeSaved.has(p.s) && ctx.target.abi.calleeSaved.has(p.t));
+          pairs(kept, e.cond, where, { kind: 'block', index: to.then });
+          facts(rel.facts.get(to.then), e.cond, where, { kind: 'block', index: to.then }, (f) => (f.side === 's' ? ctx.source : ctx.target).abi.calleeSaved.has(f.reg));
+          frameRegs(ctx.source, S, to.then, 0n, e.cond, 'source');
+          frameRegs(ctx.target, T, ctx.matching.pairs.get(to.then) ?? -1, rel.delta, e.cond, 'target');
+        }
+        break;
+      }
+      case 'tailcall':
+        pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
+        frameRegs(ctx.source, S, 'cfa', 0n, e.cond, 'source');
+        frameRegs(ctx.target, T, 'cfa', rel.delta, e.cond, 'target');
+        break;
+      case 'ret':
+        pairs(rel.returns, e.cond, 'return', { kind: 'return' });
+        frameRegs(ctx.source, S, 'cfa', 0n, e.cond, 'source');
+        frameRegs(ctx.target, T, 'cfa', rel.delta, e.cond, 'target');
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+// The Z3 proof of one block pair under R. Both blocks run in the verification domain from one
+// symbolic entry state that satisfies R by construction (a related target register shares its
+// low bits with the source register; memory is one shared array, plus each side's private bytes;
+// the frames are overlaid). The query asks for an entry state that breaks some exit obligation;
+// unsat is a proof. A model is turned back into a concrete entry state for the emulator.
+
+import type { Context, Model } from 'z3-solver';
+import type { SymBV, SymMem } from '../isa/symbolic.js';
+import { mask } from '../isa/sem.js';
+import { type ConcreteEntry, randomEntry } from './concrete.js';
+import { CFA, type Side, VState, runBlock } from './exec.js';
+import { guardedCheck } from './z3.js';
+import { type Obligation, exitObligations, exitsOf } from './obligations.js';
+import type { Outcome } from '../isa/exec.js';
+import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, isStatic, writesOf } from './value.js';
+
+/** What the prover needs across queries: the domain and the memories. */
+export interface ProverEnv {
+  readonly d: VerifyDomain;
+  readonly ctx: Context<'main'>;
+  readonly shared: SymMem;
+  readonly privateSource: SymMem;
+  readonly privateTarget: SymMem;
+}
+
+export function proverEnv(d: VerifyDomain): ProverEnv {
+  return { d, ctx: d.ctx, shared: d.sym.memory('mem'), privateSource: d.sym.memory('private.s'), privateTarget: d.sym.memory('private.t') };
+}
+
+/** The outcome of one proof attempt. */
+export type ProofResult =
+  | { readonly status: 'proven'; readonly byEvaluation: boolean }
+  | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[] }
+  | { readonly status: 'unknown'; readonly reason: string }
+  | { readonly status: 'unsupported'; readonly reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// The symbolic entry state
+// ---------------------------------------------------------------------------------------------
+
+function sideState(env: ProverEnv, side: SideContext, which: Side, block: number, cfaShift: bigint, privates: ReadonlySet<bigint>, privateMem: SymMem, initial: (id: string) => SVal, symbols: Set<string>): VState {
+  const { d } = env;
+  const special = (addr: SVal): SVal | undefined => {
+    if (!isStatic(addr) || addr.base === undefined) return undefined;
+    if (addr.base === CFA && privates.has(addr.off)) return { w: 8, off: 0n, part: 'full', mk: () => privateMem.select(d.term(addr) as never) as unknown as SymBV };
+    if (addr.base.startsWith('sym:')) {
+      const image = side.images.get(addr.base.slice(4));
+      if (image && addr.off >= 0n && addr.off < BigInt(image.length)) return d.bv(8, BigInt(image[Number(addr.off)]!));
+    }
+    return undefined;
+  };
+  const mem: VMem = { base: arrayBase(d, env.shared, special) };
+  const st = new VState(d, which, mem, initial, (name) => {
+    const key = side.symbolKey(name);
+    symbols.add(key);
+    return key;
+  });
+  for (const [reg, off] of side.frame.entry[block] ?? []) st.set(reg, d.address(CFA, cfaShift + off));
+  return st;
+}
+
+/** Target register values defined from the source ones through the related pairs. */
+function targetInitial(env: ProverEnv, ctx: PairContext, source: (id: string) => SVal, pairs: readonly RegPair[], assumptions: SBool[]): (id: string) => SVal {
+  const { d } = env;
+  const byTarget = new Map<string, RegPair[]>();
+  for (const p of pairs) byTarget.set(p.t, [...(byTarget.get(p.t) ?? []), p]);
+  return (id) => {
+    const wt = ctx.target.widths.get(id) ?? 64;
+    const own = d.fresh(`t.${id}`, wt);
+    const related = byTarget.get(id);
+    if (!related) return own;
+    const [first, ...rest] = related;
+    const ws = ctx.source.widths.get(first!.s) ?? 64;
+    const low = first!.w === ws ? source(first!.s) : d.extract(ws, source(first!.s), first!.w - 1, 0);
+    const value = first!.w === wt ? low : d.concat(wt - first!.w, d.extract(wt, own, wt - 1, first!.w), first!.w, low);
+    for (const p of rest) {
+      const w2 = ctx.source.widths.get(p.s) ?? 64;
+      assumptions.push(d.eq(p.w, d.extract(w2, source(p.s), p.w - 1, 0), d.extract(wt, value, p.w - 1, 0)));
+    }
+    return value;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The proof
+// ---------------------------------------------------------------------------------------------
+
+/** Memory terms one query may build (byte-level store chains at computed addresses). */
+const MEMORY_BUDGET = 4000;
+
+/** Proves (or refutes) one block pair under R. */
+export async function proveBlock(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, timeoutMs: number, context: readonly number[] = []): Promise<ProofResult> {
+  env.d.budget = MEMORY_BUDGET;
+  try {
+    return await proveWithin(env, ctx, rel, bs, timeoutMs, context);
+  } catch (e) {
+    if (e instanceof QueryTooLarge) return { status: 'unknown', reason: 'query too large for the solver (long store chains at computed addresses)' };
+    throw e;
+  } finally {
+    env.d.budget = Infinity;
+  }
+}
+
+async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, timeoutMs: number, context: readonly number[]): Promise<ProofResult> {
+  const { d } = env;
+  const path = [...context, bs];
+  const first = path[0]!;
+  const firstT = ctx.matching.pairs.get(first);
+  if (firstT === undefined || !ctx.matching.pairs.has(bs)) return { status: 'unsupported', reason: 'no corresponding target block' };
+  const assumptions: SBool[] = [];
+  const symbols = new Set<string>();
+  const pairs = rel.blocks.get(first) ?? [];
+  // Target registers are defined from the source's entry values (not its current ones).
+  const frameS = ctx.source.frame.entry[first];
+  const sourceEntry = (id: string): SVal => {
+    const off = frameS?.get(id);
+    return off !== undefined ? d.address(CFA, off) : d.fresh(`s.${id}`, ctx.source.widths.get(id) ?? 64);
+  };
+  // Extension facts (returns.ts) shape a register's entry value on their side.
+  const facts = rel.facts.get(first) ?? [];
+  const withFacts = (side: Side, initial: (id: string) => SVal) => (id: string): SVal => {
+    const v = initial(id);
+    const f = facts.find((x) => x.side === side && x.reg === id);
+    if (!f) return v;
+    const low = d.extract(64, v, f.bits - 1, 0);
+    return f.signed ? d.sext(f.bits, low, 64) : d.zext(f.bits, low, 64);
+  };
+  const sourceValue = withFacts('s', sourceEntry);
+  const S = sideState(env, ctx.source, 's', first, 0n, rel.privateSource, env.privateSource, sourceValue, symbols);
+  const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols);
+  let outS: Outcome<SVal, SBool> = { kind: 'next' };
+  let outT: Outcome<SVal, SBool> = { kind: 'next' };
+  for (const [k, b] of path.entries()) {
+    const bt = ctx.matching.pairs.get(b)!;
+    const rs = runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
+    if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
+    const rt = runBlock(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
+    if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
+    [outS, outT] = [rs.outcome, rt.outcome];
+    const next = path[k + 1];
+    if (next === undefined) break;
+    // Only executions that follow the path to `bs` on both sides reach it.
+    const cs = edgeCondition(d, ctx.source, b, outS, next, ctx.matching.forwardSource);
+    const ct = edgeCondition(d, ctx.target, bt, outT, ctx.matching.pairs.get(next)!, ctx.matching.forwardTarget);
+    if (!cs || !ct) return { status: 'unsupported', reason: 'the path context does not lead to the block' };
+    assumptions.push(cs, ct);
+  }
+  const cfa = d.address(CFA, 0n);
+  const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, cfa);
+  if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
+  obligations.push(...memoryObligations(d, S.mem, T.mem, rel));
+
+  const open = obligations.filter((o) => o.holds.c !== true);
+  if (open.length === 0) return { status: 'proven', byEvaluation: true };
+
+  const z = env.ctx;
+  const solver = new z.Solver();
+  solver.set('timeout', timeoutMs);
+  const cfaTerm = d.term(d.fresh(CFA, 64));
+  solver.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n));
+  // Symbols are distinct objects below the stack, at least 64 KiB apart.
+  const symbolTerms = [...symbols].map((key) => d.term(d.fresh('sym:' + key, 64)));
+  symbolTerms.forEach((s, i) => {
+    solver.add(s.uge(1n << 12n), s.ult(1n << 39n));
+    for (const o of symbolTerms.slice(0, i)) solver.add(s.sub(o).uge(1n << 16n), o.sub(s).uge(1n << 16n));
+  });
+  for (const a of assumptions) solver.add(d.boolTerm(a));
+  solver.add(z.Not(z.And(...open.map((o) => d.boolTerm(o.holds)))));
+  let verdict: string;
+  try {
+    verdict = await guardedCheck(() => solver.check());
+  } catch (e) {
+    return { status: 'unknown', reason: `solver error: ${(e as Error).message}` };
+  }
+  if (verdict === 'unsat') return { status: 'proven', byEvaluation: false };
+  if (verdict !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
+  const model = solver.model();
+  const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));
+  return { status: 'counterexample', entry: entryFromModel(env, model), failed };
+}
+
+/** The condition under which a run of `block` continues to block `to`. */
+function edgeCondition(d: VerifyDomain, side: SideContext, block: number, outcome: Outcome<SVal, SBool>, to: number, forward: ReadonlyMap<number, number>): SBool | undefined {
+  const exits = exitsOf(d, side, side.cfg.blocks[block]!, outcome, forward);
+  if (typeof exits === 'string') return undefined;
+  const conds = exits.filter((e) => e.to.kind === 'block' && e.to.index === to).map((e) => e.cond);
+  return conds.length === 0 ? undefined : conds.reduce((a, b) => d.bor(a, b));
+}
+
+/** Every written byte outside the private ones must be equal in the two final memories. */
+function memoryObligations(d: VerifyDomain, ms: VMem, mt: VMem, rel: FunctionRelation): Obligation<SBool>[] {
+  const out: Obligation<SBool>[] = [];
+  const seen = new Set<string>();
+  const isPrivate = (a: SVal): boolean => a.base === CFA && isStatic(a) && (rel.privateSource.has(a.off) || rel.privateTarget.has(a.off));
+  for (const w of [...writesOf(ms), ...writesOf(mt)]) {
+    const ranges: [SVal, number][] = [];
+    const bytes = Array.from({ length: w.bytes }, (_, j) => (j === 0 ? w.addr : d.add(64, w.addr, d.bv(64, BigInt(j)))));
+    if (bytes.some(isPrivate)) for (const b of bytes) if (!isPrivate(b)) ranges.push([b, 1]);
+    if (!bytes.some(isPrivate)) ranges.push([w.addr, w.bytes]);
+    for (const [addr, n] of ranges) {
+      const key = isStatic(addr) ? `${addr.base ?? ''}:${addr.c ?? addr.off}:${n}` : undefined;
+      if (key !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      const where = addr.base === CFA ? `CFA${addr.off >= 0n ? '+' : ''}${addr.off}` : addr.base?.startsWith('sym:') ? `${addr.base.slice(4)}+${addr.off}` : 'a computed address';
+      out.push({ what: `memory at ${where} (${n} bytes)`, holds: d.eq(8 * n, d.load(ms, addr, n), d.load(mt, addr, n)) });
+    }
+  }
+  return out;
+}
+
+/** A concrete entry state from a model: the emulator replays the counterexample from it. */
+function entryFromModel(env: ProverEnv, model: Model<'main'>): ConcreteEntry {
+  const { d } = env;
+  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  // Unknowns the query never built are unconstrained: any value replays the same.
+  const reg = (prefix: string) => (id: string): bigint => {
+    const v = d.lookup(`${prefix}.${id}`);
+    return v ? value(d.term(v)) : 0n;
+  };
+  const placement = randomEntry(1);
+  const byte = (mem: SymMem) => (addr: bigint): number => Number(value(mem.select(env.ctx.BitVec.val(addr & mask(64), 64) as never) as unknown as SymBV));
+  return {
+    cfa: value(d.term(d.fresh(CFA, 64))),
+    sourceRegister: reg('s'),
+    targetRegister: reg('t'),
+    memory: byte(env.shared),
+    privateSource: byte(env.privateSource),
+    privateTarget: byte(env.privateTarget),
+    symbol: (key) => {
+      const v = d.lookup('sym:' + key);
+      return v ? value(d.term(v)) : placement.symbol(key);
+    },
+  };
+}

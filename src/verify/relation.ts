@@ -1,0 +1,77 @@
+// The state relation R between a source function and its translation, and the per-function
+// context both the tester and the prover work from.
+//
+// R relates (DESIGN.md, "Equivalence of blocks across ISAs"):
+// - registers, per block boundary: pairs (source register, target register, low bits compared);
+// - the frames: the target's CFA is the source's plus `delta`, chosen so that the two frames'
+//   slots lie at the same addresses (the stack-slot map sigma is a shift). With that, a pointer
+//   into the frame has the same value on both sides, and the frame is just more shared memory;
+// - memory: equal everywhere except each side's private bytes (its register save slots, and
+//   frame bytes only that side uses), which are never compared.
+// Which registers point into the frame (sp, the frame pointer) at each boundary, and where, is a
+// fact about each side alone, from the frame analysis.
+
+import type { IsaName, Program } from '../ir/program.js';
+import type { FunctionCfg } from '../cfg/cfg.js';
+import type { IsaSemantics } from '../isa/exec.js';
+import type { Layout } from '../emu/machine.js';
+import type { RelationAbi } from './abi.js';
+import type { BlockMatching } from './correspond.js';
+import type { SideFrame } from './frame.js';
+import type { ExtensionFact } from './returns.js';
+
+/** Source register `s` and target register `t` agree on their low `w` bits. */
+export interface RegPair {
+  readonly s: string;
+  readonly t: string;
+  readonly w: number;
+}
+
+/** The state relation of one function pair. */
+export interface FunctionRelation {
+  /** Target CFA minus source CFA. */
+  readonly delta: bigint;
+  /** Private frame bytes, as offsets from the source CFA (target ones shifted by delta). */
+  readonly privateSource: ReadonlySet<bigint>;
+  readonly privateTarget: ReadonlySet<bigint>;
+  /** Registers related at the entry of each source block (by source block index). */
+  readonly blocks: ReadonlyMap<number, readonly RegPair[]>;
+  /** Registers related at each call (by source block index of the calling block). */
+  readonly calls: ReadonlyMap<number, readonly RegPair[]>;
+  /** Registers related at a return. */
+  readonly returns: readonly RegPair[];
+  /** Assumptions on one side's registers at a block's entry (after calls: see returns.ts). */
+  readonly facts: ReadonlyMap<number, readonly ExtensionFact[]>;
+  /** Share of aligned frame accesses that delta explains (when inferred). */
+  readonly frameAgreement?: number;
+}
+
+/** One side of a function pair. */
+export interface SideContext<I extends IsaName = IsaName> {
+  readonly program: Program<I>;
+  readonly cfg: FunctionCfg;
+  readonly sem: IsaSemantics<I>;
+  readonly abi: RelationAbi;
+  readonly layout: Layout;
+  readonly frame: SideFrame;
+  readonly widths: ReadonlyMap<string, number>;
+  /** Constant data of local labels, keyed by shared symbol key. */
+  readonly images: ReadonlyMap<string, Uint8Array>;
+  /** The shared key of a symbol: local data labels of the target map to their source pair. */
+  symbolKey(name: string): string;
+  /** Block index of a label. */
+  readonly labelBlock: ReadonlyMap<string, number>;
+}
+
+/** Everything about a function pair that does not change while checking it. */
+export interface PairContext {
+  readonly name: string;
+  readonly source: SideContext;
+  readonly target: SideContext;
+  readonly matching: BlockMatching;
+}
+
+/** Renders a register pair for reports: `x0~a0` or `w0~a5[31:0]`. */
+export function showPair(p: RegPair): string {
+  return p.w === 64 ? `${p.s}~${p.t}` : `${p.s}~${p.t}[${p.w - 1}:0]`;
+}

@@ -1,0 +1,370 @@
+// The verification domain: a partial evaluator in front of the Z3 symbolic domain. A value is a
+// constant, an address "base + offset" (the canonical frame address, a symbol, the pc), or a lazy
+// Z3 term. Constants fold through the concrete domain; addresses keep their base and offset
+// through the add/sub/and arithmetic that address computations use; everything else becomes a
+// Z3 term only when a query needs it. So the frame analysis runs the real semantics without Z3,
+// and the prover's queries stay small: at -O0 almost every load reads a slot that an earlier
+// store in the same block wrote, and those are resolved here without the solver.
+
+import type { Context } from 'z3-solver';
+import { concrete } from '../isa/concrete.js';
+import type { Domain, FpWidth, RoundingMode } from '../isa/sem.js';
+import type { SymBV, SymBool, SymMem, SymbolicDomain } from '../isa/symbolic.js';
+import { mask } from '../isa/sem.js';
+
+// ---------------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Which part of `base + off` a value holds: the address itself, its 4 KiB page (`adrp`), or its
+ * low 12 bits (`:lo12:`). Page plus low part gives the address back.
+ */
+export type AddressPart = 'full' | 'page' | 'lo12';
+
+/** A bit-vector value of the verification domain. */
+export interface SVal {
+  readonly w: number;
+  /** Set when the value is a known constant. */
+  readonly c?: bigint;
+  /** Set when the value is (a part of) `base + off`; 64-bit only. */
+  readonly base?: string;
+  readonly off: bigint;
+  readonly part: AddressPart;
+  /** Builds the Z3 term (memoized in `t`). */
+  readonly mk?: () => SymBV;
+  t?: SymBV;
+}
+
+/** A boolean of the verification domain. */
+export interface SBool {
+  readonly c?: boolean;
+  readonly mk?: () => SymBool;
+  t?: SymBool;
+}
+
+/** The byte memory a side starts from (shared memory, private frame bytes, constant data). */
+export interface MemoryBase {
+  /** One byte at `addr`. */
+  readByte(addr: SVal): SVal;
+}
+
+/** One store, newest first through `prev`. */
+export interface Write {
+  readonly addr: SVal;
+  readonly bytes: number;
+  readonly value: SVal;
+  readonly prev?: Write;
+}
+
+/** A memory: a base plus the stores made since. Immutable; a store makes a new one. */
+export interface VMem {
+  readonly base: MemoryBase;
+  readonly last?: Write;
+}
+
+/** A memory access seen by the access hook (the frame analysis records them). */
+export interface Access {
+  readonly kind: 'load' | 'store';
+  readonly addr: SVal;
+  readonly bytes: number;
+  readonly value: SVal;
+}
+
+/** Thrown when a query grows past the domain's budget: the caller settles for testing. */
+export class QueryTooLarge extends Error {}
+
+export type VerifyDomain = Domain<SVal, SBool, VMem> & {
+  /** Memory terms left before `QueryTooLarge` (the prover sets it per query). */
+  budget: number;
+  /** The Z3 term of a value or boolean. */
+  term(v: SVal): SymBV;
+  boolTerm(b: SBool): SymBool;
+  /** A named unknown; the same name gives the same value. */
+  fresh(name: string, w: number): SVal;
+  /** The named unknown, if it was ever made. */
+  lookup(name: string): SVal | undefined;
+  /** The address `base + off` (a named unknown base). */
+  address(base: string, off: bigint): SVal;
+  /** The symbolic domain terms are built in. */
+  readonly sym: SymbolicDomain;
+  readonly ctx: Context<'main'>;
+  /** Called on every load and store (set by the frame analysis; undefined otherwise). */
+  onAccess?: (a: Access) => void;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Static address reasoning
+// ---------------------------------------------------------------------------------------------
+
+/** True when the address is known statically: a constant, or a full `base + off`. */
+export function isStatic(a: SVal): boolean {
+  return a.c !== undefined || (a.base !== undefined && a.part === 'full');
+}
+
+/**
+ * The distance `a - b` when both are static in the same space, `'disjoint'` when they are in
+ * different objects (distinct bases: frame, symbols), undefined when unknown.
+ */
+export function distance(a: SVal, b: SVal): bigint | 'disjoint' | undefined {
+  if (a.c !== undefined && b.c !== undefined) return BigInt.asIntN(64, a.c - b.c);
+  if (a.base !== undefined && b.base !== undefined && a.part === 'full' && b.part === 'full') {
+    return a.base === b.base ? a.off - b.off : 'disjoint';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The domain
+// ---------------------------------------------------------------------------------------------
+
+const K = (w: number, c: bigint): SVal => ({ w, c: c & mask(w), off: 0n, part: 'full' });
+const L = (w: number, mk: () => SymBV): SVal => ({ w, off: 0n, part: 'full', mk });
+const KB = (c: boolean): SBool => ({ c });
+const LB = (mk: () => SymBool): SBool => ({ mk });
+const PAGE = mask(64) ^ 0xfffn;
+
+type BinOp = 'add' | 'sub' | 'mul' | 'udiv' | 'urem' | 'sdiv' | 'srem' | 'and' | 'or' | 'xor' | 'shl' | 'lshr' | 'ashr' | 'rotr';
+type CmpOp = 'eq' | 'ult' | 'ule' | 'slt' | 'sle';
+
+/** Builds the verification domain over a symbolic domain. */
+export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
+  const named = new Map<string, SVal>();
+  const T = (v: SVal): SymBV => {
+    if (v.t) return v.t;
+    let t: SymBV;
+    if (v.c !== undefined) t = sym.bv(v.w, v.c);
+    else if (v.base !== undefined) {
+      const full = sym.add(64, T(fresh(v.base, 64)), sym.bv(64, v.off));
+      t = v.part === 'full' ? full : sym.and(64, full, sym.bv(64, v.part === 'page' ? PAGE : 0xfffn));
+    } else t = v.mk!();
+    v.t = t;
+    return t;
+  };
+  const TB = (b: SBool): SymBool => {
+    if (b.t) return b.t;
+    const t = b.c !== undefined ? sym.bool(b.c) : b.mk!();
+    b.t = t;
+    return t;
+  };
+  const fresh = (name: string, w: number): SVal => {
+    let v = named.get(name);
+    if (!v) {
+      v = L(w, () => sym.ctx.BitVec.const(name, w) as SymBV);
+      named.set(name, v);
+    }
+    if (v.w !== w) throw new Error(`internal: ${name} used at widths ${v.w} and ${w}`);
+    return v;
+  };
+  const based = (base: string, off: bigint, part: AddressPart = 'full'): SVal => ({ w: 64, base, off: BigInt.asIntN(64, off), part });
+
+  const bin = (op: BinOp) => (w: number, a: SVal, b: SVal): SVal =>
+    a.c !== undefined && b.c !== undefined ? K(w, concrete[op](w, a.c, b.c)) : L(w, () => sym[op](w, T(a), T(b)));
+  const cmp = (op: CmpOp) => (w: number, a: SVal, b: SVal): SBool =>
+    a.c !== undefined && b.c !== undefined ? KB(concrete[op](w, a.c, b.c)) : LB(() => sym[op](w, T(a), T(b)));
+  const isK = (v: SVal, c: bigint): boolean => v.c === c;
+
+  const add = bin('add');
+  const sub = bin('sub');
+  const and = bin('and');
+  const or = bin('or');
+  const xor = bin('xor');
+  const shl = bin('shl');
+  const lshr = bin('lshr');
+  const ashr = bin('ashr');
+  const eq = cmp('eq');
+
+  const fp1 = (f: (a: bigint) => bigint, g: () => SymBV, fw: number, a: SVal): SVal => (a.c !== undefined ? K(fw, f(a.c)) : L(fw, g));
+  const fp2 = (f: (a: bigint, b: bigint) => bigint, g: () => SymBV, fw: number, a: SVal, b: SVal): SVal =>
+    a.c !== undefined && b.c !== undefined ? K(fw, f(a.c, b.c)) : L(fw, g);
+  const fcmp = (f: (a: bigint, b: bigint) => boolean, g: () => SymBool, a: SVal, b: SVal): SBool =>
+    a.c !== undefined && b.c !== undefined ? KB(f(a.c, b.c)) : LB(g);
+
+  // ---- memory ----
+  const byteOf = (v: SVal, i: number): SVal => extract(v.w, v, 8 * i + 7, 8 * i);
+  const concatBytes = (bytes: SVal[]): SVal => {
+    let r = bytes[0]!;
+    for (let i = 1; i < bytes.length; i++) r = concat(8, bytes[i]!, 8 * i, r);
+    return r;
+  };
+  /** Byte `addr` read through the stores from `w` down to the base (symbolic fallback). */
+  const readByteThrough = (mem: VMem, addr: SVal, w: Write | undefined): SVal => {
+    const chain: Write[] = [];
+    for (let x = w; x; x = x.prev) chain.push(x);
+    let v = mem.base.readByte(addr);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const s = chain[k]!;
+      if ((d.budget -= s.bytes) < 0) throw new QueryTooLarge('too many memory terms');
+      for (let j = 0; j < s.bytes; j++) {
+        const at = j === 0 ? s.addr : d.add(64, s.addr, K(64, BigInt(j)));
+        const dist = distance(addr, at);
+        if (dist === 'disjoint' || (dist !== undefined && dist !== 0n)) continue;
+        const b = byteOf(s.value, j);
+        v = dist === 0n ? b : ite(8, eq(64, addr, at), b, v);
+      }
+    }
+    return v;
+  };
+  function load(mem: VMem, addr: SVal, bytes: number): SVal {
+    let w = mem.last;
+    if (isStatic(addr)) {
+      // Walk back while every store is statically disjoint; stop at one that covers the load.
+      for (; w; w = w.prev) {
+        const dist = distance(addr, w.addr);
+        if (dist === 'disjoint') continue;
+        if (dist === undefined) break;
+        if (dist >= BigInt(w.bytes) || dist + BigInt(bytes) <= 0n) continue;
+        if (dist >= 0n && dist + BigInt(bytes) <= BigInt(w.bytes)) {
+          if (dist === 0n && bytes === w.bytes) return w.value;
+          return extract(w.value.w, w.value, Number(dist) * 8 + bytes * 8 - 1, Number(dist) * 8);
+        }
+        break; // partial overlap: byte by byte below
+      }
+    }
+    const out: SVal[] = [];
+    for (let i = 0; i < bytes; i++) out.push(readByteThrough(mem, i === 0 ? addr : d.add(64, addr, K(64, BigInt(i))), w));
+    return concatBytes(out);
+  }
+
+  function extract(w: number, a: SVal, hi: number, lo: number): SVal {
+    if (lo === 0 && hi === w - 1) return a;
+    if (a.c !== undefined) return K(hi - lo + 1, concrete.extract(w, a.c, hi, lo));
+    return L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo));
+  }
+  function concat(wh: number, hi: SVal, wl: number, lo: SVal): SVal {
+    if (hi.c !== undefined && lo.c !== undefined) return K(wh + wl, concrete.concat(wh, hi.c, wl, lo.c));
+    return L(wh + wl, () => sym.concat(wh, T(hi), wl, T(lo)));
+  }
+  function ite(w: number, c: SBool, a: SVal, b: SVal): SVal {
+    if (c.c !== undefined) return c.c ? a : b;
+    if (a === b) return a;
+    return L(w, () => sym.ite(w, TB(c), T(a), T(b)));
+  }
+
+  const d: VerifyDomain = {
+    kind: 'symbolic',
+    budget: Infinity,
+    sym,
+    ctx: sym.ctx,
+    term: T,
+    boolTerm: TB,
+    fresh,
+    lookup: (name) => named.get(name),
+    address: (base, off) => based(base, off),
+    bv: K,
+    extract,
+    concat,
+    zext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, a.c) : L(to, () => sym.zext(w, T(a), to))),
+    sext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, concrete.sext(w, a.c, to)) : L(to, () => sym.sext(w, T(a), to))),
+    ite,
+
+    add(w, a, b) {
+      if (isK(b, 0n)) return a;
+      if (isK(a, 0n)) return b;
+      if (w === 64) {
+        if (a.base !== undefined && a.part === 'full' && b.c !== undefined) return based(a.base, a.off + b.c);
+        if (b.base !== undefined && b.part === 'full' && a.c !== undefined) return based(b.base, b.off + a.c);
+        const [p, q] = a.part === 'page' ? [a, b] : [b, a];
+        if (p.part === 'page' && q.part === 'lo12' && p.base === q.base && p.off === q.off) return based(p.base!, p.off);
+      }
+      return add(w, a, b);
+    },
+    sub(w, a, b) {
+      if (isK(b, 0n)) return a;
+      if (w === 64 && a.base !== undefined && a.part === 'full') {
+        if (b.c !== undefined) return based(a.base, a.off - b.c);
+        if (b.base === a.base && b.part === 'full') return K(64, a.off - b.off);
+      }
+      return sub(w, a, b);
+    },
+    mul: bin('mul'),
+    udiv: bin('udiv'),
+    urem: bin('urem'),
+    sdiv: bin('sdiv'),
+    srem: bin('srem'),
+    neg: (w, a) => (a.c !== undefined ? K(w, -a.c) : L(w, () => sym.neg(w, T(a)))),
+    and(w, a, b) {
+      if (w === 64 && a.base !== undefined && a.part === 'full' && b.c !== undefined) {
+        if (b.c === PAGE) return based(a.base, a.off, 'page');
+        if (b.c === 0xfffn) return based(a.base, a.off, 'lo12');
+      }
+      if (isK(b, mask(w))) return a;
+      return and(w, a, b);
+    },
+    or: (w, a, b) => (isK(a, 0n) ? b : isK(b, 0n) ? a : or(w, a, b)),
+    xor: (w, a, b) => (isK(a, 0n) ? b : isK(b, 0n) ? a : xor(w, a, b)),
+    not: (w, a) => (a.c !== undefined ? K(w, ~a.c) : L(w, () => sym.not(w, T(a)))),
+    shl: (w, a, s) => (isK(s, 0n) ? a : shl(w, a, s)),
+    lshr: (w, a, s) => (isK(s, 0n) ? a : lshr(w, a, s)),
+    ashr: (w, a, s) => (isK(s, 0n) ? a : ashr(w, a, s)),
+    rotr: bin('rotr'),
+    clz: (w, a) => (a.c !== undefined ? K(w, concrete.clz(w, a.c)) : L(w, () => sym.clz(w, T(a)))),
+    rbit: (w, a) => (a.c !== undefined ? K(w, concrete.rbit(w, a.c)) : L(w, () => sym.rbit(w, T(a)))),
+
+    eq(w, a, b) {
+      if (a === b) return KB(true);
+      const dist = isStatic(a) && isStatic(b) ? distance(a, b) : undefined;
+      if (typeof dist === 'bigint') return KB(dist === 0n);
+      return eq(w, a, b);
+    },
+    ult: cmp('ult'),
+    ule: cmp('ule'),
+    slt: cmp('slt'),
+    sle: cmp('sle'),
+    bool: KB,
+    band: (a, b) => (a.c === false || b.c === false ? KB(false) : a.c === true ? b : b.c === true ? a : LB(() => sym.band(TB(a), TB(b)))),
+    bor: (a, b) => (a.c === true || b.c === true ? KB(true) : a.c === false ? b : b.c === false ? a : LB(() => sym.bor(TB(a), TB(b)))),
+    bxor: (a, b) => (a.c !== undefined && b.c !== undefined ? KB(a.c !== b.c) : LB(() => sym.bxor(TB(a), TB(b)))),
+    bnot: (a) => (a.c !== undefined ? KB(!a.c) : LB(() => sym.bnot(TB(a)))),
+    fromBool: (c) => (c.c !== undefined ? K(1, c.c ? 1n : 0n) : L(1, () => sym.fromBool(TB(c)))),
+    toBool: (a) => (a.c !== undefined ? KB(a.c === 1n) : LB(() => sym.toBool(T(a)))),
+
+    load(mem, addr, bytes) {
+      const value = load(mem, addr, bytes);
+      d.onAccess?.({ kind: 'load', addr, bytes, value });
+      return value;
+    },
+    store(mem, addr, value, bytes) {
+      d.onAccess?.({ kind: 'store', addr, bytes, value });
+      return { base: mem.base, last: { addr, bytes, value: value.w === 8 * bytes ? value : extract(value.w, value, 8 * bytes - 1, 0), prev: mem.last } };
+    },
+
+    fadd: (fw, rm, a, b) => fp2((x, y) => concrete.fadd(fw, rm, x, y), () => sym.fadd(fw, rm, T(a), T(b)), fw, a, b),
+    fsub: (fw, rm, a, b) => fp2((x, y) => concrete.fsub(fw, rm, x, y), () => sym.fsub(fw, rm, T(a), T(b)), fw, a, b),
+    fmul: (fw, rm, a, b) => fp2((x, y) => concrete.fmul(fw, rm, x, y), () => sym.fmul(fw, rm, T(a), T(b)), fw, a, b),
+    fdiv: (fw, rm, a, b) => fp2((x, y) => concrete.fdiv(fw, rm, x, y), () => sym.fdiv(fw, rm, T(a), T(b)), fw, a, b),
+    fsqrt: (fw, rm, a) => fp1((x) => concrete.fsqrt(fw, rm, x), () => sym.fsqrt(fw, rm, T(a)), fw, a),
+    ffma: (fw, rm, a, b, c) =>
+      a.c !== undefined && b.c !== undefined && c.c !== undefined ? K(fw, concrete.ffma(fw, rm, a.c, b.c, c.c)) : L(fw, () => sym.ffma(fw, rm, T(a), T(b), T(c))),
+    fneg: (fw, a) => fp1((x) => concrete.fneg(fw, x), () => sym.fneg(fw, T(a)), fw, a),
+    fabs: (fw, a) => fp1((x) => concrete.fabs(fw, x), () => sym.fabs(fw, T(a)), fw, a),
+    feq: (fw, a, b) => fcmp((x, y) => concrete.feq(fw, x, y), () => sym.feq(fw, T(a), T(b)), a, b),
+    flt: (fw, a, b) => fcmp((x, y) => concrete.flt(fw, x, y), () => sym.flt(fw, T(a), T(b)), a, b),
+    fle: (fw, a, b) => fcmp((x, y) => concrete.fle(fw, x, y), () => sym.fle(fw, T(a), T(b)), a, b),
+    fisNaN: (fw, a) => (a.c !== undefined ? KB(concrete.fisNaN(fw, a.c)) : LB(() => sym.fisNaN(fw, T(a)))),
+    fconvert: (from: FpWidth, to: FpWidth, rm: RoundingMode, a: SVal) =>
+      a.c !== undefined ? K(to, concrete.fconvert(from, to, rm, a.c)) : L(to, () => sym.fconvert(from, to, rm, T(a))),
+    fromInt: (w, signed, fw, rm, a) => (a.c !== undefined ? K(fw, concrete.fromInt(w, signed, fw, rm, a.c)) : L(fw, () => sym.fromInt(w, signed, fw, rm, T(a)))),
+    toInt: (fw, w, signed, rm, a, nan) =>
+      a.c !== undefined ? K(w, concrete.toInt(fw, w, signed, rm, a.c, nan)) : L(w, () => sym.toInt(fw, w, signed, rm, T(a), nan)),
+  };
+  return d;
+}
+
+/** A memory base that reads every byte from one Z3 array (unless `special` answers first). */
+export function arrayBase(d: VerifyDomain, array: SymMem, special?: (addr: SVal) => SVal | undefined): MemoryBase {
+  return {
+    readByte(addr) {
+      const s = special?.(addr);
+      if (s) return s;
+      return { w: 8, off: 0n, part: 'full', mk: () => array.select(d.term(addr) as never) as unknown as SymBV };
+    },
+  };
+}
+
+/** Every store in a memory, oldest first. */
+export function writesOf(mem: VMem): Write[] {
+  const out: Write[] = [];
+  for (let w = mem.last; w; w = w.prev) out.push(w);
+  return out.reverse();
+}

@@ -22,6 +22,10 @@ export const ExitCode = {
   usage: 2,
   /** A file could not be read or written. */
   io: 3,
+  /** `verify`: no block refuted, but not every block proven (TESTED, UNSUPPORTED, unmatched). */
+  notProven: 4,
+  /** `verify`: some block was refuted (a counterexample was found). */
+  refuted: 5,
   /** A bug in gns. */
   internal: 70,
 } as const;
@@ -58,6 +62,20 @@ const commands: Record<string, Command> = {
     flags: [...commonFlags, ...isaFlags],
     run: runCoverage,
   },
+  verify: {
+    summary: 'check a translation block by block: PROVEN, TESTED, REFUTED (with a counterexample) or UNSUPPORTED',
+    usage: 'gns verify <source.s> <target.s> [--from aarch64|riscv64] [--to aarch64|riscv64] [--function NAME] [--timeout MS] [--tests N] [--seed N] [--json]',
+    flags: [
+      ...commonFlags,
+      { name: 'from', value: true },
+      { name: 'to', value: true },
+      { name: 'function', value: true, alias: 'f' },
+      { name: 'timeout', value: true },
+      { name: 'tests', value: true },
+      { name: 'seed', value: true },
+    ],
+    run: runVerify,
+  },
   fmt: {
     summary: 'print an assembly file back from the IR',
     usage: 'gns fmt <file.s> [--isa aarch64|riscv64] [--canonical] [--out FILE] [--json]',
@@ -69,7 +87,7 @@ const commands: Record<string, Command> = {
 function helpText(): string {
   const lines = ['gns: Guess & Sketch assembly transpiler (AArch64 <-> RISC-V 64)', '', 'Commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`, `           ${c.usage}`);
-  lines.push('', 'Exit codes: 0 ok, 1 input errors, 2 usage error, 3 file error, 70 internal error.');
+  lines.push('', 'Exit codes: 0 ok (verify: every block proven), 1 input errors, 2 usage error, 3 file error,', '  4 verify: not every block proven, 5 verify: a block was refuted, 70 internal error.');
   return lines.join('\n');
 }
 
@@ -119,7 +137,7 @@ interface LoadedFile {
 }
 
 /** Reads (as latin1, so bytes round-trip) and parses one file, choosing its ISA. */
-function loadAsm(path: string, isaFlag: string | true | undefined): LoadedFile {
+function loadAsm(path: string, isaFlag: string | true | undefined, role = ''): LoadedFile {
   let text: string;
   try {
     text = readFileSync(path, 'latin1');
@@ -131,6 +149,8 @@ function loadAsm(path: string, isaFlag: string | true | undefined): LoadedFile {
   if (typeof isaFlag === 'string') {
     if (!(isaNames as readonly string[]).includes(isaFlag)) throw new CliError(`unknown ISA '${isaFlag}' (expected ${isaNames.join(' or ')})`, ExitCode.usage);
     isa = isaFlag as IsaName;
+    const seen = detectIsa(text);
+    if (role && seen && seen !== isa) throw new CliError(`${role} '${path}' looks like ${seen} code, not ${isa}; check --from/--to`, ExitCode.usage);
   } else {
     isa = detectIsa(text);
     if (!isa) throw new CliError(`cannot tell the ISA of '${path}'; pass --isa ${isaNames.join('|')}`, ExitCode.usage);
@@ -238,6 +258,88 @@ function runCoverage(args: ParsedArgs): number {
     process.stdout.write(text);
   }
   return hasErrors ? ExitCode.inputErrors : ExitCode.ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns verify
+// ---------------------------------------------------------------------------------------------
+
+function intFlag(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`--${name} needs an integer >= ${min}, got '${String(v)}'`, ExitCode.usage);
+  return n;
+}
+
+async function runVerify(args: ParsedArgs): Promise<number> {
+  const usage = commands['verify']!.usage;
+  if (args.positionals.length !== 2) throw new CliError(`verify takes a source and a target file\nusage: ${usage}`, ExitCode.usage);
+  const [srcPath, tgtPath] = args.positionals as [string, string];
+  const json = args.flags.has('json');
+  const timeoutMs = intFlag(args, 'timeout', 1);
+  const tests = intFlag(args, 'tests', 0);
+  const seed = intFlag(args, 'seed', 0);
+  const src = loadAsm(srcPath, args.flags.get('from'), 'source');
+  const tgt = loadAsm(tgtPath, args.flags.get('to'), 'target');
+  const [ps, pt] = [src.result.program, tgt.result.program];
+  if (ps.isa === pt.isa) throw new CliError(`source and target are both ${ps.isa}; verify checks a translation between two ISAs (use --from/--to if detection is wrong)`, ExitCode.usage);
+  const inputErrors = [src, tgt].some((f) => f.result.diagnostics.some((d) => d.severity === 'error'));
+  if (!json) reportDiagnostics([src, tgt]);
+  for (const [f, role] of [[src, 'source'], [tgt, 'target']] as const) {
+    if (f.result.program.functions.length === 0) throw new CliError(`${role} '${f.path}' defines no functions (nothing to verify)`, ExitCode.inputErrors);
+  }
+  const only = args.flags.get('function');
+  if (typeof only === 'string' && !ps.functions.some((fn) => fn.name === only)) throw new CliError(`source '${srcPath}' has no function '${only}'`, ExitCode.usage);
+  const { createVerifier } = await import('../verify/check.js');
+  const verifier = await createVerifier();
+  const total = typeof only === 'string' ? 1 : ps.functions.filter((fn) => pt.functions.some((g) => g.name === fn.name)).length;
+  const bar = new ProgressBar(total, 'verify', !json && process.stderr.isTTY === true);
+  const report = await verifier.verifyPrograms(ps, pt, {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(tests !== undefined ? { tests } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(typeof only === 'string' ? { functions: [only] } : {}),
+    progress: (_done, _total, name) => bar.tick(name),
+  });
+  bar.finish();
+  const c = report.counts;
+  const unmatched = report.unmatchedFunctions.source.length + report.unmatchedFunctions.target.length;
+  const code = inputErrors ? ExitCode.inputErrors : c.REFUTED > 0 ? ExitCode.refuted : c.TESTED + c.UNSUPPORTED + unmatched > 0 ? ExitCode.notProven : ExitCode.ok;
+  if (json) {
+    process.stdout.write(JSON.stringify({ sourceFile: srcPath, targetFile: tgtPath, ...report, diagnostics: [...src.result.diagnostics, ...tgt.result.diagnostics], exitCode: code }, bigintJson, 2) + '\n');
+    return code;
+  }
+  process.stdout.write(renderVerifyText(report, srcPath, tgtPath));
+  return code;
+}
+
+function renderVerifyText(report: import('../verify/check.js').VerifyReport, srcPath: string, tgtPath: string): string {
+  const where = (p: { index: number; label?: string; line?: number }): string => `${p.label ?? `block ${p.index}`}${p.line !== undefined ? ` (line ${p.line})` : ''}`;
+  let out = `${srcPath} (${report.source}) -> ${tgtPath} (${report.target})\n`;
+  for (const f of report.functions) {
+    const n = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
+    for (const b of f.blocks) n[b.verdict.kind]++;
+    out += `\n${f.name}: ${f.blocks.length} blocks: ${n.PROVEN} proven, ${n.TESTED} tested, ${n.REFUTED} refuted, ${n.UNSUPPORTED} unsupported (frame shift ${f.frame.delta})\n`;
+    for (const b of f.blocks) {
+      const v = b.verdict;
+      const detail = v.kind === 'PROVEN' ? `(${v.by}${v.context ? `, under the path through its ${v.context} predecessor(s)` : ''})` : v.kind === 'TESTED' ? `(${v.tests} tests; ${v.reason})` : v.kind === 'UNSUPPORTED' ? `(${v.reason})` : `(found by ${v.foundBy})`;
+      out += `  ${where(b.source).padEnd(24)} -> ${(b.target ? where(b.target) : '-').padEnd(24)} ${v.kind} ${detail}\n`;
+      if (v.kind === 'REFUTED') {
+        for (const d of v.counterexample.diverged) out += `      diverged: ${d}\n`;
+        const regs = (r: Readonly<Record<string, string>>): string => Object.entries(r).slice(0, 12).map(([k, x]) => `${k}=${x}`).join(' ');
+        out += `      from CFA=${v.counterexample.cfa}; source ${regs(v.counterexample.source)}\n      target ${regs(v.counterexample.target)}\n`;
+      }
+    }
+    for (const t of f.unmatchedTarget) out += `  ${'-'.padEnd(24)} -> ${where(t).padEnd(24)} (target block with no source block)\n`;
+  }
+  const { source, target } = report.unmatchedFunctions;
+  if (source.length) out += `\nonly in the source: ${source.join(', ')}\n`;
+  if (target.length) out += `only in the target: ${target.join(', ')}\n`;
+  const c = report.counts;
+  out += `\ntotal: ${c.PROVEN} proven, ${c.TESTED} tested, ${c.REFUTED} refuted, ${c.UNSUPPORTED} unsupported\n`;
+  out += `assuming: ${report.assumptions.join('; ')}\n`;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // dropped instead (R was too strong, not the translation wrong) and the blocks that assumed it
 // are checked again, to a fixpoint: Houdini with the prover in the loop.
 
-import type { IsaName, Program } from '../ir/program.js';
+import type { Instruction, IsaName, Program } from '../ir/program.js';
 import { isLocalLabel } from '../ir/expr.js';
 import { buildCfgs, type FunctionCfg } from '../cfg/cfg.js';
 import { frontEnd } from '../asm/index.js';
@@ -15,8 +15,8 @@ import { loadZ3 } from './z3.js';
 import { fixedLayout } from '../emu/machine.js';
 import { RELATION_ABI } from './abi.js';
 import { type ConcreteEntry, randomEntry, runPair } from './concrete.js';
-import { matchBlocks } from './correspond.js';
-import { localDataImages, pairDataLabels } from './data.js';
+import { matchBlocks, shape } from './correspond.js';
+import { localData, pairDataLabels } from './data.js';
 import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
 import type { Obligation, PairSite } from './obligations.js';
@@ -44,7 +44,7 @@ export interface Counterexample {
 export type Verdict =
   /** `forwarded`: a jump-only block with no partner; it changes no state, and the edges through it
    * are checked as edges of its predecessors. */
-  | { readonly kind: 'PROVEN'; readonly by: 'z3' | 'evaluation' | 'forwarded' }
+  | { readonly kind: 'PROVEN'; readonly by: 'z3' | 'evaluation' | 'forwarded'; /** Unique predecessors run in front (path condition). */ readonly context?: number }
   | { readonly kind: 'TESTED'; readonly tests: number; readonly reason: string }
   | { readonly kind: 'REFUTED'; readonly counterexample: Counterexample; readonly foundBy: 'testing' | 'z3' }
   | { readonly kind: 'UNSUPPORTED'; readonly reason: string };
@@ -92,7 +92,8 @@ export const ASSUMPTIONS = [
   'a pointer that did not come from the frame does not point into the current frame',
   'a callee behaves the same on both sides given related arguments and equal memory, and preserves callee-saved registers and sp',
   'return addresses and callee-saved registers are restored (not compared)',
-  'distinct symbols are distinct objects',
+  'distinct symbols are distinct objects; function pointers are aligned code addresses',
+  'an integer a callee returns on RISC-V is extended to 64 bits by its type (RISC-V psABI); the type is read from how the AArch64 side extends it',
 ];
 
 /** Options for `verifyPrograms`. */
@@ -178,9 +179,11 @@ function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', progra
 function pairContexts(env: ProverEnv, source: Program, target: Program): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } } {
   const cfgsS = new Map(buildCfgs(source, frontEnd(source.isa)).map((c) => [c.name, c]));
   const cfgsT = new Map(buildCfgs(target, frontEnd(target.isa)).map((c) => [c.name, c]));
-  const imagesS = localDataImages(source);
-  const imagesT = localDataImages(target);
-  const dataPairs = pairDataLabels(imagesS, imagesT);
+  const dataS = localData(source);
+  const dataT = localData(target);
+  const imagesS = dataS.images;
+  const imagesT = dataT.images;
+  const dataPairs = pairDataLabels(dataS.keys, dataT.keys);
   // Target local data labels take their source partner's name; unpaired ones get a name of their own.
   const keyT = (name: string): string => dataPairs.get(name) ?? (isLocalLabel(name) ? `target:${name}` : name);
   const imagesByKeyT = new Map([...imagesT].map(([name, bytes]) => [keyT(name), bytes]));
@@ -243,8 +246,20 @@ function counterexample(ctx: PairContext, rel: FunctionRelation, block: number, 
   const bs = context[0] ?? block;
   const bt = ctx.matching.pairs.get(bs)!;
   const hex = (v: bigint): string => '0x' + v.toString(16);
-  const regs = (side: SideContext, block: number, get: (id: string) => bigint): Record<string, string> =>
-    Object.fromEntries(side.cfg.blocks[block]!.liveIn.filter((id) => !side.abi.control.has(id)).map((id) => [id, hex(get(id))]));
+  // The registers the path's instructions name, that are live at its entry.
+  const named = (side: SideContext, blocks: readonly number[]): Set<string> => {
+    const out = new Set<string>();
+    for (const b of blocks) for (const i of side.cfg.blocks[b]!.instructions) for (const op of (side.program.statements[i] as Instruction).operands) {
+      if (op.kind === 'reg') out.add(op.reg.id);
+      else if (op.kind === 'mem') out.add(op.base.id);
+    }
+    return out;
+  };
+  const path = [...context, block];
+  const regs = (side: SideContext, first: number, blocks: readonly number[], get: (id: string) => bigint): Record<string, string> => {
+    const used = named(side, blocks);
+    return Object.fromEntries(side.cfg.blocks[first]!.liveIn.filter((id) => used.has(id) && !side.abi.control.has(id)).map((id) => [id, hex(get(id))]));
+  };
   const pairsAt = rel.blocks.get(bs) ?? [];
   const targetValue = (id: string): bigint => {
     const p = pairsAt.find((q) => q.t === id);
@@ -258,7 +273,12 @@ function counterexample(ctx: PairContext, rel: FunctionRelation, block: number, 
     const frameOff = ctx.source.frame.entry[bs]?.get(id);
     return frameOff !== undefined ? BigInt.asUintN(64, entry.cfa + frameOff) : entry.sourceRegister(id);
   };
-  return { cfa: hex(entry.cfa), source: regs(ctx.source, bs, sourceValue), target: regs(ctx.target, bt, targetValue), diverged };
+  return {
+    cfa: hex(entry.cfa),
+    source: regs(ctx.source, bs, path, sourceValue),
+    target: regs(ctx.target, bt, path.map((b) => ctx.matching.pairs.get(b)!), targetValue),
+    diverged,
+  };
 }
 
 /** Verdict of one block pair under a fixed R. */
@@ -282,6 +302,8 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   if (!ctx.matching.pairs.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: 'no corresponding target block' } };
   const frameProblem = ctx.source.frame.problem ?? ctx.target.frame.problem;
   if (frameProblem) return { verdict: { kind: 'UNSUPPORTED', reason: frameProblem } };
+  const [ss, st] = [shape(ctx.source.cfg.blocks[bs]!), shape(ctx.target.cfg.blocks[ctx.matching.pairs.get(bs)!]!)];
+  if (ss !== st) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}): a block that corresponds to a region of several blocks (a csel turned into branches, say) is not checked` } };
   let result = await attempt(env, ctx, rel, bs, opts, weaken, []);
   const chain = predecessorChain(ctx, bs);
   for (let depth = 1; depth <= chain.length && result.verdict.kind === 'REFUTED' && !result.drop; depth++) {
@@ -312,7 +334,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
   const proof = await proveBlock(env, ctx, rel, bs, opts.timeoutMs ?? 2000, context);
   switch (proof.status) {
     case 'proven':
-      return { verdict: { kind: 'PROVEN', by: proof.byEvaluation ? 'evaluation' : 'z3' } };
+      return { verdict: { kind: 'PROVEN', by: proof.byEvaluation ? 'evaluation' : 'z3', ...(context.length > 0 ? { context: context.length } : {}) } };
     case 'unsupported':
       return { verdict: { kind: 'UNSUPPORTED', reason: proof.reason } };
     case 'unknown':

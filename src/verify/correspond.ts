@@ -41,7 +41,7 @@ function forwarding(cfg: FunctionCfg): Map<number, number> {
 }
 
 /** Terminators that leave the block the same way, for the structural walk. */
-function shape(b: BasicBlock): string {
+export function shape(b: BasicBlock): string {
   switch (b.terminator) {
     case 'none':
       return b.successors.length === 0 ? 'end' : 'fall';

@@ -5,12 +5,22 @@
 
 import type { Program } from '../ir/program.js';
 
-/** The initialized bytes of each local data label (only labels whose bytes are all constants). */
-export function localDataImages(program: Program): Map<string, Uint8Array> {
+/** What local data labels hold: constant bytes, and a content key for pairing. */
+export interface LocalData {
+  /** The initialized bytes of each label whose bytes are all constants. */
+  readonly images: Map<string, Uint8Array>;
+  /** Every label's content as text (constants, and symbol references such as `.xword add`). */
+  readonly keys: Map<string, string>;
+}
+
+/** The data behind each local label of a program. */
+export function localData(program: Program): LocalData {
   const images = new Map<string, Uint8Array>();
-  let current: { name: string; bytes: number[]; ok: boolean } | undefined;
+  const keys = new Map<string, string>();
+  let current: { name: string; bytes: number[]; ok: boolean; key: string[]; keyed: boolean } | undefined;
   const close = (): void => {
     if (current?.ok && current.bytes.length > 0) images.set(current.name, Uint8Array.from(current.bytes));
+    if (current?.keyed && current.key.length > 0) keys.set(current.name, current.key.join(';'));
     current = undefined;
   };
   let lastSection = -1;
@@ -21,17 +31,43 @@ export function localDataImages(program: Program): Map<string, Uint8Array> {
     }
     if (s.kind === 'label') {
       close();
-      if (s.name.startsWith('.L')) current = { name: s.name, bytes: [], ok: true };
+      if (s.name.startsWith('.L')) current = { name: s.name, bytes: [], ok: true, key: [], keyed: true };
     } else if (s.kind === 'insn') close();
-    else if (s.kind === 'directive' && current?.ok) {
-      const bytes = directiveBytes(s.name, s.args);
-      if (bytes === undefined) {
-        if (!IGNORED.has(s.name)) current.ok = false;
-      } else current.bytes.push(...bytes);
+    else if (s.kind === 'directive' && current && !IGNORED.has(s.name)) {
+      const bytes = current.ok ? directiveBytes(s.name, s.args) : undefined;
+      if (bytes === undefined) current.ok = false;
+      else current.bytes.push(...bytes);
+      // Symbol references pair by name (`.xword add` with `.dword add`); label differences
+      // (jump tables) name labels of one side only, so they never pair.
+      const size = INT_SIZES[s.name];
+      if (bytes !== undefined) current.key.push(Buffer.from(bytes).toString('hex'));
+      else if (size !== undefined && /^[A-Za-z_.][\w.$]*$/.test(s.args.trim())) current.key.push(`${size}:${s.args.trim()}`);
+      else current.keyed = false;
     }
   }
   close();
-  return images;
+  // A reference to another local label (a table of string literals) pairs by what it points to.
+  const resolve = (key: string, depth: number): string | undefined => {
+    const parts: string[] = [];
+    for (const part of key.split(';')) {
+      const m = /^(\d+):(\.L.*)$/.exec(part);
+      if (!m) {
+        parts.push(part);
+        continue;
+      }
+      const inner = keys.get(m[2]!);
+      const r = inner !== undefined && depth < 3 ? resolve(inner, depth + 1) : undefined;
+      if (r === undefined) return undefined;
+      parts.push(`${m[1]}:[${r}]`);
+    }
+    return parts.join(';');
+  };
+  const resolved = new Map<string, string>();
+  for (const [name, key] of keys) {
+    const r = resolve(key, 0);
+    if (r !== undefined) resolved.set(name, r);
+  }
+  return { images, keys: resolved };
 }
 
 // Directives that place no bytes of a label's own (alignment is placed before the label).
@@ -110,13 +146,12 @@ function parseStrings(args: string): number[][] | undefined {
  * Pairs the target's local data labels with the source's by identical content (gcc merges equal
  * constants, so a content names one label on each side). Returns target label -> source label.
  */
-export function pairDataLabels(source: ReadonlyMap<string, Uint8Array>, target: ReadonlyMap<string, Uint8Array>): Map<string, string> {
-  const key = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+export function pairDataLabels(source: ReadonlyMap<string, string>, target: ReadonlyMap<string, string>): Map<string, string> {
   const bySource = new Map<string, string>();
-  for (const [name, bytes] of source) if (!bySource.has(key(bytes))) bySource.set(key(bytes), name);
+  for (const [name, key] of source) if (!bySource.has(key)) bySource.set(key, name);
   const pairs = new Map<string, string>();
-  for (const [name, bytes] of target) {
-    const s = bySource.get(key(bytes));
+  for (const [name, key] of target) {
+    const s = bySource.get(key);
     if (s !== undefined) pairs.set(name, s);
   }
   return pairs;

@@ -5,13 +5,13 @@
 import type { Instruction, IsaName, Program } from '../ir/program.js';
 import type { ExecState, IsaSemantics, Outcome } from '../isa/exec.js';
 import type { Layout } from '../emu/machine.js';
-import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain } from './value.js';
+import { FRAME_BASE, QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain } from './value.js';
 
 /** Which side of a translation: the source (s) or the target (t). */
 export type Side = 's' | 't';
 
 /** The base name of the canonical frame address: one unknown shared by both sides. */
-export const CFA = 'cfa';
+export const CFA = FRAME_BASE;
 
 /** Architectural state over the verification domain. Unset registers read as `initial(id)`. */
 export class VState implements ExecState<SVal, SBool, VMem> {

@@ -160,7 +160,8 @@ export function exitObligations<V, B, M>(
         const thenOk = to.then === undefined ? g.then === undefined : g.then !== undefined && ctx.matching.pairs.get(to.then) === g.then;
         if (thenOk) {
           if (typeof to.callee === 'string' && typeof g.callee === 'string') same = to.callee === g.callee ? d.bool(true) : undefined;
-          else if (typeof to.callee !== 'string' && typeof g.callee !== 'string') same = d.eq(64, to.callee, g.callee);
+          // Function pointers are code addresses, aligned on both ISAs (jalr clears bit 0, blr faults).
+          else if (typeof to.callee !== 'string' && typeof g.callee !== 'string') same = d.eq(64, d.and(64, to.callee, d.bv(64, ~3n)), d.and(64, g.callee, d.bv(64, ~3n)));
         }
       } else if (to.kind === 'tailcall' && g.kind === 'tailcall') same = to.callee === g.callee ? d.bool(true) : undefined;
       else if (to.kind === g.kind && (to.kind === 'ret' || to.kind === 'trap' || to.kind === 'end')) same = d.bool(true);

@@ -13,7 +13,7 @@ import { guardedCheck } from './z3.js';
 import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
-import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, isStatic, writesOf } from './value.js';
+import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
 
 /** What the prover needs across queries: the domain and the memories. */
 export interface ProverEnv {
@@ -131,7 +131,13 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols);
   let outS: Outcome<SVal, SBool> = { kind: 'next' };
   let outT: Outcome<SVal, SBool> = { kind: 'next' };
-  for (const [k, b] of path.entries()) {
+  // Addresses not computed from the frame: the assumption below keeps them out of both frames.
+  const outside: SVal[] = [];
+  d.onAccess = (a) => {
+    if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
+  };
+  try {
+    for (const [k, b] of path.entries()) {
     const bt = ctx.matching.pairs.get(b)!;
     const rs = runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
     if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
@@ -145,6 +151,9 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     const ct = edgeCondition(d, ctx.target, bt, outT, ctx.matching.pairs.get(next)!, ctx.matching.forwardTarget);
     if (!cs || !ct) return { status: 'unsupported', reason: 'the path context does not lead to the block' };
     assumptions.push(cs, ct);
+    }
+  } finally {
+    d.onAccess = undefined;
   }
   const cfa = d.address(CFA, 0n);
   const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, cfa);
@@ -166,6 +175,13 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     for (const o of symbolTerms.slice(0, i)) solver.add(s.sub(o).uge(1n << 16n), o.sub(s).uge(1n << 16n));
   });
   for (const a of assumptions) solver.add(d.boolTerm(a));
+  // DESIGN.md's one assumption: a pointer that did not come from the frame does not point into
+  // it. With the frames overlaid, "the frame" is both sides' frames together.
+  const [lo, hi] = frameWindow(ctx, rel);
+  for (const a of outside) {
+    const off = d.term(a).sub(cfaTerm);
+    solver.add(z.Or(off.slt(lo), off.sge(hi)));
+  }
   solver.add(z.Not(z.And(...open.map((o) => d.boolTerm(o.holds)))));
   let verdict: string;
   try {
@@ -178,6 +194,20 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const model = solver.model();
   const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));
   return { status: 'counterexample', entry: entryFromModel(env, model), failed };
+}
+
+/** Both frames, as offsets from the source CFA: [lowest sp or slot, highest private byte]. */
+function frameWindow(ctx: PairContext, rel: FunctionRelation): [bigint, bigint] {
+  let lo = 0n;
+  let hi = rel.delta > 0n ? rel.delta : 0n;
+  for (const [side, shift] of [[ctx.source, 0n], [ctx.target, rel.delta]] as const) {
+    for (const m of side.frame.entry) for (const off of m?.values() ?? []) if (off + shift < lo) lo = off + shift;
+  }
+  for (const b of [...rel.privateSource, ...rel.privateTarget]) {
+    if (b < lo) lo = b;
+    if (b >= hi) hi = b + 1n;
+  }
+  return [lo, hi];
 }
 
 /** The condition under which a run of `block` continues to block `to`. */

@@ -33,6 +33,8 @@ export interface SVal {
   readonly part: AddressPart;
   /** Builds the Z3 term (memoized in `t`). */
   readonly mk?: () => SymBV;
+  /** Computed from the frame address (so it may point into the frame even if not static). */
+  readonly frame?: boolean;
   t?: SymBV;
 }
 
@@ -118,8 +120,13 @@ export function distance(a: SVal, b: SVal): bigint | 'disjoint' | undefined {
 // The domain
 // ---------------------------------------------------------------------------------------------
 
+/** The base name of the canonical frame address. */
+export const FRAME_BASE = 'cfa';
+
 const K = (w: number, c: bigint): SVal => ({ w, c: c & mask(w), off: 0n, part: 'full' });
-const L = (w: number, mk: () => SymBV): SVal => ({ w, off: 0n, part: 'full', mk });
+const L = (w: number, mk: () => SymBV, frame = false): SVal => (frame ? { w, off: 0n, part: 'full', mk, frame } : { w, off: 0n, part: 'full', mk });
+/** Whether a value is, or was computed from, the frame address. */
+export const fromFrame = (v: SVal): boolean => v.frame === true || v.base === FRAME_BASE;
 const KB = (c: boolean): SBool => ({ c });
 const LB = (mk: () => SymBool): SBool => ({ mk });
 const PAGE = mask(64) ^ 0xfffn;
@@ -159,7 +166,7 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const based = (base: string, off: bigint, part: AddressPart = 'full'): SVal => ({ w: 64, base, off: BigInt.asIntN(64, off), part });
 
   const bin = (op: BinOp) => (w: number, a: SVal, b: SVal): SVal =>
-    a.c !== undefined && b.c !== undefined ? K(w, concrete[op](w, a.c, b.c)) : L(w, () => sym[op](w, T(a), T(b)));
+    a.c !== undefined && b.c !== undefined ? K(w, concrete[op](w, a.c, b.c)) : L(w, () => sym[op](w, T(a), T(b)), fromFrame(a) || fromFrame(b));
   const cmp = (op: CmpOp) => (w: number, a: SVal, b: SVal): SBool =>
     a.c !== undefined && b.c !== undefined ? KB(concrete[op](w, a.c, b.c)) : LB(() => sym[op](w, T(a), T(b)));
   const isK = (v: SVal, c: bigint): boolean => v.c === c;
@@ -199,6 +206,8 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
         const at = j === 0 ? s.addr : d.add(64, s.addr, K(64, BigInt(j)));
         const dist = distance(addr, at);
         if (dist === 'disjoint' || (dist !== undefined && dist !== 0n)) continue;
+        // An address not computed from the frame does not point into it (the prover assumes so).
+        if (dist === undefined && !fromFrame(addr) && isStatic(at) && at.base === FRAME_BASE) continue;
         const b = byteOf(s.value, j);
         v = dist === 0n ? b : ite(8, eq(64, addr, at), b, v);
       }
@@ -212,7 +221,10 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
       for (; w; w = w.prev) {
         const dist = distance(addr, w.addr);
         if (dist === 'disjoint') continue;
-        if (dist === undefined) break;
+        if (dist === undefined) {
+          if (!fromFrame(addr) && !isStatic(addr) && isStatic(w.addr) && w.addr.base === FRAME_BASE) continue;
+          break;
+        }
         if (dist >= BigInt(w.bytes) || dist + BigInt(bytes) <= 0n) continue;
         if (dist >= 0n && dist + BigInt(bytes) <= BigInt(w.bytes)) {
           if (dist === 0n && bytes === w.bytes) return w.value;

@@ -1,0 +1,125 @@
+// Block equivalence on real gold pairs: the same C (fixtures, and Csmith programs when asked) compiled
+// by gcc -O0 for AArch64 and for RISC-V 64, checked in both directions with the real Z3. Then
+// 2,000 single-token mutants of proven target blocks, checked under the gold R, with the emulator
+// as the oracle: wherever random related states show a difference, the verdict must be REFUTED,
+// and a PROVEN verdict must never meet a difference.
+//
+// GNS_VERIFY_CSMITH=N adds N Csmith programs (slow: their main functions have hundreds of blocks).
+// GNS_VERIFY_MUTANTS=N changes the number of mutants (default 2000).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildAsmCorpus, type CorpusFile } from '../scripts/corpus.js';
+import { parseAsm } from '../src/asm/index.js';
+import type { IsaName, Program } from '../src/ir/program.js';
+import { createVerifier, type FunctionReport, type Verdict } from '../src/verify/check.js';
+import { randomEntry, runPair } from '../src/verify/concrete.js';
+import type { FunctionRelation, PairContext } from '../src/verify/relation.js';
+import { Rng } from '../src/util/random.js';
+import { mutateAt, type MutationKind } from './helpers/mutants.js';
+
+const CSMITH = Number(process.env['GNS_VERIFY_CSMITH'] ?? 0);
+const MUTANTS = Number(process.env['GNS_VERIFY_MUTANTS'] ?? 2000);
+
+const files = await buildAsmCorpus({ csmithSeeds: Array.from({ length: CSMITH }, (_, i) => i + 1), fixtures: true, configs: [{ opt: 'O0', debug: false }] });
+const units = new Map<string, Partial<Record<IsaName, CorpusFile>>>();
+for (const f of files) units.set(f.name, { ...units.get(f.name), [f.isa]: f });
+const load = (f: CorpusFile): Program => parseAsm(readFileSync(f.path, 'latin1'), { isa: f.isa, file: f.path }).program;
+
+const verifier = await createVerifier();
+
+interface Checked {
+  readonly ctx: PairContext;
+  readonly relation: FunctionRelation;
+  readonly report: FunctionReport;
+}
+const checked: Record<string, Checked[]> = { 'aarch64->riscv64': [], 'riscv64->aarch64': [] };
+
+for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+  const direction = `${from}->${to}`;
+  test(`gold pairs ${direction}: matched, proven, never refuted`, async () => {
+    const counts: Record<Verdict['kind'], number> = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
+    let blocks = 0;
+    let matched = 0;
+    const refuted: string[] = [];
+    const reasons = new Map<string, number>();
+    for (const [name, unit] of units) {
+      if (!unit[from] || !unit[to]) continue;
+      const { pairs } = verifier.pairContexts(load(unit[from]!), load(unit[to]!));
+      for (const ctx of pairs) {
+        const { report, relation } = await verifier.checkFunction(ctx);
+        checked[direction]!.push({ ctx, relation, report });
+        for (const b of report.blocks) {
+          blocks++;
+          const forwarded = b.verdict.kind === 'PROVEN' && b.verdict.by === 'forwarded';
+          if (b.target || forwarded) matched++;
+          if (!b.target && !forwarded) continue;
+          counts[b.verdict.kind]++;
+          const v = b.verdict;
+          if (v.kind === 'REFUTED') refuted.push(`${name} ${ctx.name} ${b.source.label ?? b.source.index}: ${v.counterexample.diverged.slice(0, 2).join('; ')}`);
+          if (v.kind === 'TESTED' || v.kind === 'UNSUPPORTED') {
+            assert.ok(v.reason.length > 0, 'every unproven verdict has a reason');
+            const key = `${v.kind}: ${v.reason.replace(/\(.*/, '').slice(0, 60)}`;
+            reasons.set(key, (reasons.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    const provenShare = counts.PROVEN / matched;
+    console.log(`# ${direction}: ${blocks} source blocks, ${matched} matched (${((100 * matched) / blocks).toFixed(1)}%), ` +
+      `${counts.PROVEN} proven (${(100 * provenShare).toFixed(1)}% of matched), ${counts.TESTED} tested, ${counts.REFUTED} refuted, ${counts.UNSUPPORTED} unsupported`);
+    for (const [k, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`#   ${n} ${k}`);
+    for (const r of refuted.slice(0, 10)) console.log(`#   refuted: ${r}`);
+    assert.ok(matched / blocks >= 0.9, `matched ${matched}/${blocks}`);
+    assert.ok(provenShare >= 0.9, `proven ${counts.PROVEN}/${matched}`);
+    // Gold pairs are equivalent; a refutation is a bug in R or the semantics. See the issue note
+    // for the known causes; the bound keeps them from growing.
+    assert.ok(counts.REFUTED <= Math.ceil(0.02 * matched), `refuted ${counts.REFUTED}: ${refuted.join('\n')}`);
+  });
+}
+
+test(`${MUTANTS} single-token mutants of proven target blocks: no false proofs`, async () => {
+  const rng = new Rng(2024);
+  const candidates: { c: Checked; bs: number }[] = [];
+  for (const list of Object.values(checked)) {
+    for (const c of list) {
+      for (const b of c.report.blocks) {
+        const v = b.verdict;
+        if (v.kind === 'PROVEN' && v.by !== 'forwarded' && !v.context && b.target) candidates.push({ c, bs: b.source.index });
+      }
+    }
+  }
+  assert.ok(candidates.length > 100, `only ${candidates.length} proven blocks to mutate`);
+  const tally = { REFUTED: 0, PROVEN: 0, TESTED: 0, UNSUPPORTED: 0, differ: 0, neutral: 0 };
+  const byKind = new Map<MutationKind, number>();
+  let made = 0;
+  for (let attempt = 0; made < MUTANTS && attempt < MUTANTS * 20; attempt++) {
+    const { c, bs } = rng.pick(candidates);
+    const bt = c.ctx.matching.pairs.get(bs)!;
+    const stmts = c.ctx.target.cfg.blocks[bt]!.instructions;
+    const mutant = mutateAt(c.ctx.target.program, rng.pick(stmts), rng);
+    if (!mutant) continue;
+    made++;
+    byKind.set(mutant.kind, (byKind.get(mutant.kind) ?? 0) + 1);
+    const ctx: PairContext = { ...c.ctx, target: { ...c.ctx.target, program: mutant.program } };
+    const verdict = await verifier.checkBlock(ctx, c.relation, bs);
+    tally[verdict.kind]++;
+    // The oracle: random related states in the emulator, seeded apart from the verifier's.
+    let differ = false;
+    for (let k = 0; k < 64 && !differ; k++) {
+      const run = runPair(ctx, c.relation, bs, randomEntry(900_000_000 + made * 64 + k));
+      differ = run.status === 'ran' && run.failures.length > 0;
+    }
+    const where = `${mutant.before} -> ${mutant.after} in ${c.ctx.name}`;
+    if (differ) {
+      tally.differ++;
+      assert.equal(verdict.kind, 'REFUTED', `emulator found a difference but the verdict is ${verdict.kind}: ${where}`);
+    }
+    if (verdict.kind === 'PROVEN') assert.ok(!differ, `PROVEN although the emulator finds a difference: ${where}`);
+    if (!differ && verdict.kind !== 'REFUTED') tally.neutral++;
+  }
+  console.log(`# mutants: ${made} (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}); refuted ${tally.REFUTED}, proven ${tally.PROVEN} (neutral), ` +
+    `tested ${tally.TESTED}, unsupported ${tally.UNSUPPORTED}; emulator differences ${tally.differ}; semantically neutral (no difference found, not refuted) ${tally.neutral}`);
+  assert.equal(made, MUTANTS);
+});

@@ -76,6 +76,19 @@ const commands: Record<string, Command> = {
     ],
     run: runVerify,
   },
+  sketch: {
+    summary: 'repair a target block: fill holes (immediates, registers, opcodes) with Z3/CEGIS until the block is PROVEN',
+    usage: 'gns sketch <source.s> <target.s> --hole LINE:OPERAND|LINE:op=ALT/ALT[,...] --out FILE [--from ISA] [--to ISA] [--timeout MS] [--json]',
+    flags: [
+      ...commonFlags,
+      { name: 'from', value: true },
+      { name: 'to', value: true },
+      { name: 'hole', value: true },
+      { name: 'out', value: true, alias: 'o' },
+      { name: 'timeout', value: true },
+    ],
+    run: runSketch,
+  },
   fmt: {
     summary: 'print an assembly file back from the IR',
     usage: 'gns fmt <file.s> [--isa aarch64|riscv64] [--canonical] [--out FILE] [--json]',
@@ -340,6 +353,77 @@ function renderVerifyText(report: import('../verify/check.js').VerifyReport, src
   out += `\ntotal: ${c.PROVEN} proven, ${c.TESTED} tested, ${c.REFUTED} refuted, ${c.UNSUPPORTED} unsupported\n`;
   out += `assuming: ${report.assumptions.join('; ')}\n`;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns sketch
+// ---------------------------------------------------------------------------------------------
+
+async function runSketch(args: ParsedArgs): Promise<number> {
+  const usage = commands['sketch']!.usage;
+  if (args.positionals.length !== 2) throw new CliError(`sketch takes a source and a target file\nusage: ${usage}`, ExitCode.usage);
+  const [srcPath, tgtPath] = args.positionals as [string, string];
+  const json = args.flags.has('json');
+  const outPath = args.flags.get('out');
+  if (typeof outPath !== 'string') throw new CliError(`sketch needs --out FILE for the repaired target\nusage: ${usage}`, ExitCode.usage);
+  if (sameFile(outPath, tgtPath) || sameFile(outPath, srcPath)) throw new CliError(`refusing to overwrite an input file ('${outPath}'); choose another --out`, ExitCode.usage);
+  const timeoutMs = intFlag(args, 'timeout', 1);
+  // The parser keeps only the last value of a repeated flag, so holes may also be comma-separated.
+  const holeSpecs = String(args.flags.get('hole') ?? '').split(',').filter(Boolean);
+  if (holeSpecs.length === 0) throw new CliError(`give at least one --hole LINE:OPERAND\nusage: ${usage}`, ExitCode.usage);
+  const src = loadAsm(srcPath, args.flags.get('from'), 'source');
+  const tgt = loadAsm(tgtPath, args.flags.get('to'), 'target');
+  const [ps, pt] = [src.result.program, tgt.result.program];
+  if (ps.isa === pt.isa) throw new CliError(`source and target are both ${ps.isa}`, ExitCode.usage);
+  const holes = holeSpecs.map((spec) => parseHole(spec, pt));
+  const { createVerifier } = await import('../verify/check.js');
+  const { sketchBlock } = await import('../sketch/cegis.js');
+  const verifier = await createVerifier();
+  const { pairs } = verifier.pairContexts(ps, pt);
+  const stmt = holes[0]!.stmt;
+  const ctx = pairs.find((p) => p.target.cfg.blocks.some((b) => b.instructions.includes(stmt)));
+  if (!ctx) throw new CliError(`line ${pt.statements[stmt]!.span.line} of '${tgtPath}' is in no function that the source also defines`, ExitCode.inputErrors);
+  const bt = ctx.target.cfg.blocks.find((b) => b.instructions.includes(stmt))!.index;
+  const bs = [...ctx.matching.pairs].find(([, t]) => t === bt)?.[0];
+  if (bs === undefined) throw new CliError(`the block of line ${pt.statements[stmt]!.span.line} corresponds to no source block`, ExitCode.inputErrors);
+  if (holes.some((h) => !ctx.target.cfg.blocks[bt]!.instructions.includes(h.stmt))) throw new CliError('all holes must be in one basic block', ExitCode.usage);
+  const { relation } = await verifier.checkFunction(ctx);
+  const result = await sketchBlock(verifier, ctx, relation, bs, holes, timeoutMs !== undefined ? { timeoutMs } : {});
+  const code = result.status === 'filled' ? ExitCode.ok : result.status === 'unsupported' ? ExitCode.inputErrors : ExitCode.notProven;
+  if (result.status === 'filled') {
+    try {
+      writeFileSync(outPath, printProgram(result.program), 'latin1');
+    } catch (e) {
+      throw new CliError(`cannot write '${outPath}': ${(e as Error).message}`, ExitCode.io);
+    }
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify({ source: srcPath, target: tgtPath, function: ctx.name, ...result, program: undefined, out: result.status === 'filled' ? outPath : null, exitCode: code }, bigintJson, 2) + '\n');
+    return code;
+  }
+  if (result.status === 'filled') {
+    process.stdout.write(`${ctx.name}: block PROVEN after filling ${result.fills.length} hole(s) (${result.iterations} CEGIS round(s), ${Math.round(result.ms)} ms); wrote ${outPath}\n`);
+    for (const f of result.fills) process.stdout.write(`  ${f.where}: ${f.value}${f.changed ? '' : ' (unchanged)'}  ->  ${f.instruction}\n`);
+  } else {
+    process.stdout.write(`${ctx.name}: ${result.status}: ${result.reason}\n`);
+  }
+  return code;
+}
+
+/** `LINE:N` (1-based operand: an immediate, offset or register) or `LINE:op=a/b/c` (a mnemonic). */
+function parseHole(spec: string, program: import('../ir/program.js').Program): import('../sketch/holes.js').Hole {
+  const m = /^(\d+):(?:(\d+)|op=([\w.]+(?:\/[\w.]+)*))$/.exec(spec.trim());
+  if (!m) throw new CliError(`bad --hole '${spec}': expected LINE:OPERAND or LINE:op=ALT/ALT`, ExitCode.usage);
+  const line = Number(m[1]);
+  const stmt = program.statements.findIndex((s) => s.kind === 'insn' && s.span.line === line);
+  if (stmt < 0) throw new CliError(`--hole ${spec}: line ${line} of the target has no instruction`, ExitCode.usage);
+  if (m[3] !== undefined) return { kind: 'opcode', stmt, alternatives: m[3].split('/') };
+  const operand = Number(m[2]) - 1;
+  const op = (program.statements[stmt] as import('../ir/program.js').Instruction).operands[operand];
+  if (!op) throw new CliError(`--hole ${spec}: the instruction on line ${line} has no operand ${operand + 1}`, ExitCode.usage);
+  if (op.kind === 'reg') return { kind: 'reg', stmt, operand };
+  if (op.kind === 'imm' || op.kind === 'mem') return { kind: 'imm', stmt, operand };
+  throw new CliError(`--hole ${spec}: operand ${operand + 1} on line ${line} is neither a register, an immediate nor a memory offset`, ExitCode.usage);
 }
 
 // ---------------------------------------------------------------------------------------------

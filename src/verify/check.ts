@@ -326,7 +326,9 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     if (run.status === 'infeasible') continue;
     ran++;
     if (run.failures.length > 0) {
-      if (weaken && run.brokenPairs.length === run.failures.length) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
+      // Houdini: a broken part of R is dropped first, even if something else broke too; the block
+      // is checked again under the weaker R, and only what cannot be dropped refutes it.
+      if (weaken && run.brokenPairs.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
       return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
     }
   }
@@ -340,7 +342,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     case 'unknown':
       return { verdict: { kind: 'TESTED', tests: ran, reason: proof.reason } };
     case 'counterexample': {
-      if (weaken && proof.failed.every((o) => o.pair)) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...proof.failed] };
+      if (weaken && proof.failed.some((o) => o.pair)) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: proof.failed.filter((o) => o.pair) };
       const replay = runPair(ctx, rel, bs, proof.entry, context);
       if (replay.status === 'ran' && replay.failures.length > 0) {
         return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, proof.entry, replay.failures, context), foundBy: 'z3' } };
@@ -356,7 +358,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
  * The chain of unique predecessors of a block, outermost first, as long as the target block's
  * predecessors correspond and no call intervenes.
  */
-function predecessorChain(ctx: PairContext, bs: number): number[] {
+export function predecessorChain(ctx: PairContext, bs: number): number[] {
   const preds = (cfg: FunctionCfg, forward: ReadonlyMap<number, number>): number[][] => {
     const out: number[][] = cfg.blocks.map(() => []);
     for (const b of cfg.blocks) if (!forward.has(b.index)) for (const s of b.successors) out[forward.get(s) ?? s]!.push(b.index);

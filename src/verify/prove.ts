@@ -174,14 +174,16 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     solver.add(s.uge(1n << 12n), s.ult(1n << 39n));
     for (const o of symbolTerms.slice(0, i)) solver.add(s.sub(o).uge(1n << 16n), o.sub(s).uge(1n << 16n));
   });
-  for (const a of assumptions) solver.add(d.boolTerm(a));
+  const assumed: import('z3-solver').Bool<'main'>[] = [];
+  for (const a of assumptions) assumed.push(d.boolTerm(a));
   // DESIGN.md's one assumption: a pointer that did not come from the frame does not point into
   // it. With the frames overlaid, "the frame" is both sides' frames together.
   const [lo, hi] = frameWindow(ctx, rel);
   for (const a of outside) {
     const off = d.term(a).sub(cfaTerm);
-    solver.add(z.Or(off.slt(lo), off.sge(hi)));
+    assumed.push(z.Or(off.slt(lo), off.sge(hi)));
   }
+  solver.add(...assumed);
   solver.add(z.Not(z.And(...open.map((o) => d.boolTerm(o.holds)))));
   let verdict: string;
   try {
@@ -189,7 +191,16 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   } catch (e) {
     return { status: 'unknown', reason: `solver error: ${(e as Error).message}` };
   }
-  if (verdict === 'unsat') return { status: 'proven', byEvaluation: false };
+  if (verdict === 'unsat') {
+    // Never prove from contradictory assumptions: the entry state must exist.
+    const witness = new z.Solver();
+    witness.set('timeout', timeoutMs);
+    witness.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
+    const exists = await guardedCheck(() => witness.check());
+    if (exists === 'sat') return { status: 'proven', byEvaluation: false };
+    if (exists === 'unsat') return { status: 'unsupported', reason: context.length > 0 ? 'the path into the block is infeasible under R' : 'the entry assumptions are contradictory' };
+    return { status: 'unknown', reason: 'could not show that the entry assumptions can hold' };
+  }
   if (verdict !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
   const model = solver.model();
   const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));

@@ -109,3 +109,25 @@ test('a solver timeout gives TESTED, never PROVEN', () => {
   if (v.kind === 'TESTED') assert.match(v.reason ?? '', /timeout|gave up/);
   assert.notEqual(r.code, 0);
 });
+
+test('gns sketch repairs the wrong slot through a hole, and never overwrites an input', () => {
+  const bad = variant('sketch-wrong-slot.s', '.L3:\n\tlw\ta5,-28(s0)', '.L3:\n\tlw\ta5,-24(s0)');
+  const out = join(tmp, 'repaired.s');
+  const line = readFileSync(bad, 'utf8').split('\n').indexOf('\tlw\ta5,-24(s0)') + 1;
+  const r = run(['sketch', src, bad, '--hole', `${line}:2`, '--out', out, '--json']);
+  assertClean(r.stderr);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const result = JSON.parse(r.stdout) as { status: string; verdict: { kind: string }; fills: { value: string }[] };
+  assert.equal(result.status, 'filled');
+  assert.equal(result.verdict.kind, 'PROVEN');
+  assert.equal(result.fills[0]!.value, '-28');
+  assert.equal(readFileSync(out, 'utf8').split('\n')[line - 1], '\tlw\ta5,-28(s0)');
+  const verified = run(['verify', src, out]);
+  assert.equal(verified.code, 0, verified.stdout);
+  const refuse = run(['sketch', src, bad, '--hole', `${line}:2`, '--out', bad]);
+  assert.equal(refuse.code, 2);
+  assert.match(refuse.stderr, /refusing to overwrite/);
+  const badHole = run(['sketch', src, bad, '--hole', 'x', '--out', out]);
+  assert.equal(badHole.code, 2);
+  assert.match(badHole.stderr, /bad --hole/);
+});

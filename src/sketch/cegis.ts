@@ -12,13 +12,11 @@
 import type { Instruction, IsaName, Program, Register } from '../ir/program.js';
 import { frontEnd } from '../asm/index.js';
 import { isDescribeError } from '../isa/types.js';
-import type { FunctionCfg } from '../cfg/cfg.js';
-import type { Verdict, Verifier } from '../verify/check.js';
+import { type Verdict, type Verifier, predecessorChain } from '../verify/check.js';
 import { type ConcreteEntry, type PairRun, randomEntry, runPair } from '../verify/concrete.js';
 import { analyseFrame, type SideFrame } from '../verify/frame.js';
 import { proveBlock } from '../verify/prove.js';
 import type { FunctionRelation, PairContext } from '../verify/relation.js';
-import { exprSymbols, operandExpr } from '../ir/expr.js';
 import { Rng } from '../util/random.js';
 import {
   type Fill,
@@ -262,105 +260,12 @@ function immTiers(program: Program, frame: SideFrame, bt: number, h: ImmHole, sr
 // Contexts for candidates
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The chain of unique predecessors of a block, outermost first. This mirrors `predecessorChain`
- * in verify/check.ts (which is not exported), so that the states here run through the same path
- * context that `checkBlock` may prove the block under.
- */
-function predecessorChain(ctx: PairContext, bs: number): number[] {
-  const preds = (cfg: FunctionCfg, forward: ReadonlyMap<number, number>): number[][] => {
-    const out: number[][] = cfg.blocks.map(() => []);
-    for (const b of cfg.blocks) if (!forward.has(b.index)) for (const s of b.successors) out[forward.get(s) ?? s]!.push(b.index);
-    return out;
-  };
-  const ps = preds(ctx.source.cfg, ctx.matching.forwardSource);
-  const pt = preds(ctx.target.cfg, ctx.matching.forwardTarget);
-  const chain: number[] = [];
-  for (let b = bs; chain.length < 4; ) {
-    const [p, ...more] = ps[b]!;
-    const bt = ctx.matching.pairs.get(b);
-    const tp = bt === undefined ? [] : pt[bt]!;
-    if (p === undefined || more.length > 0 || tp.length !== 1 || ctx.matching.pairs.get(p) !== tp[0] || p === bs || chain.includes(p)) break;
-    const term = ctx.source.cfg.blocks[p]!.terminator;
-    if (term === 'call' || term === 'icall') break;
-    chain.unshift(p);
-    b = p;
-  }
-  return chain;
-}
-
 /** One state of the set: an entry at the first block of `context` (or at the block itself). */
 interface State {
   readonly entry: ConcreteEntry;
   readonly context: readonly number[];
 }
 
-/**
- * The entry with every answer remembered. An entry from a Z3 model evaluates each register and
- * memory byte in the model on every read, about a millisecond each; the set replays its states
- * on thousands of candidates.
- */
-function memoized(e: ConcreteEntry): ConcreteEntry {
-  const memo = <K, V>(f: (k: K) => V): ((k: K) => V) => {
-    const m = new Map<K, V>();
-    return (k) => {
-      let v = m.get(k);
-      if (v === undefined) {
-        v = f(k);
-        m.set(k, v);
-      }
-      return v;
-    };
-  };
-  return {
-    cfa: e.cfa,
-    sourceRegister: memo((id: string) => e.sourceRegister(id)),
-    targetRegister: memo((id: string) => e.targetRegister(id)),
-    memory: memo((a: bigint) => e.memory(a)),
-    privateSource: memo((a: bigint) => e.privateSource(a)),
-    privateTarget: memo((a: bigint) => e.privateTarget(a)),
-    symbol: memo((k: string) => e.symbol(k)),
-  };
-}
-
-/**
- * The entry with the constant data of every block on its path in memory. `runPair` loads the
- * data images (`.LC2: .double 1.0`) only of the path's first block, so a later block of a path
- * context that loads a constant would read random memory, and a correct candidate would fail.
- */
-function withImages(ctx: PairContext, bs: number, context: readonly number[], e: ConcreteEntry): ConcreteEntry {
-  const images: [bigint, Uint8Array][] = [];
-  const add = (side: PairContext['source'], block: number | undefined): void => {
-    if (block === undefined) return;
-    for (const i of side.cfg.blocks[block]!.instructions) {
-      for (const op of (side.program.statements[i] as Instruction).operands) {
-        const expr = operandExpr(op);
-        for (const name of expr ? exprSymbols(expr) : []) {
-          const key = side.symbolKey(name);
-          const image = side.images.get(key);
-          if (image) images.push([e.symbol(key), image]);
-        }
-      }
-    }
-  };
-  for (const b of [...context, bs]) {
-    add(ctx.source, b);
-    add(ctx.target, ctx.matching.pairs.get(b));
-  }
-  if (images.length === 0) return e;
-  return {
-    cfa: e.cfa,
-    sourceRegister: (id) => e.sourceRegister(id),
-    targetRegister: (id) => e.targetRegister(id),
-    privateSource: (a) => e.privateSource(a),
-    privateTarget: (a) => e.privateTarget(a),
-    symbol: (k) => e.symbol(k),
-    memory: (addr) => {
-      for (const [at, bytes] of images) if (addr >= at && addr < at + BigInt(bytes.length)) return bytes[Number(addr - at)]!;
-      return e.memory(addr);
-    },
-  };
-}
 
 function safeRun(ctx: PairContext, rel: FunctionRelation, bs: number, s: State): PairRun {
   try {
@@ -460,7 +365,7 @@ export async function sketchBlock(
   const wanted = opts.initialStates ?? 8;
   const baseCtx = retarget(base, ctx.target.frame);
   for (let k = 0; k < wanted * 8 && states.length < wanted; k++) {
-    const s: State = { entry: memoized(withImages(ctx, bs, chain, randomEntry(rng.nextU32()))), context: chain };
+    const s: State = { entry: randomEntry(rng.nextU32()), context: chain };
     const run = safeRun(baseCtx, rel, bs, s);
     if (run.status === 'infeasible') continue;
     if (run.status === 'unsupported' && (run.reason.startsWith('source') || (!run.reason.startsWith('target') && !controlSensitive))) return give('unsupported', run.reason);
@@ -468,7 +373,7 @@ export async function sketchBlock(
   }
   if (states.length === 0 && chain.length > 0) {
     // No random state follows the path; start from the block itself and let Z3 supply the rest.
-    states.push({ entry: memoized(randomEntry(rng.nextU32())), context: [] });
+    states.push({ entry: randomEntry(rng.nextU32()), context: [] });
   }
 
   // --- Sources of immediate candidates ---
@@ -555,7 +460,7 @@ export async function sketchBlock(
         break;
       }
       if (proof.status === 'counterexample') {
-        const s: State = { entry: memoized(withImages(ctx, bs, context, proof.entry)), context };
+        const s: State = { entry: proof.entry, context };
         const replay = safeRun(cand, rel, bs, s);
         if (replay.status === 'ran' && replay.failures.length > 0) {
           cex = s;

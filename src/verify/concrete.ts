@@ -88,10 +88,10 @@ export function randomEntry(seed: number): ConcreteEntry {
 // Running a pair
 // ---------------------------------------------------------------------------------------------
 
-/** Local data images a block reads, as (address, bytes) under the given symbol placement. */
-function imagesOf(side: SideContext, block: number, symbol: (key: string) => bigint): [bigint, Uint8Array][] {
+/** Local data images the blocks read, as (address, bytes) under the given symbol placement. */
+function imagesOf(side: SideContext, blocks: readonly number[], symbol: (key: string) => bigint): [bigint, Uint8Array][] {
   const out: [bigint, Uint8Array][] = [];
-  for (const i of side.cfg.blocks[block]!.instructions) {
+  for (const i of blocks.flatMap((b) => side.cfg.blocks[b]!.instructions)) {
     const insn = side.program.statements[i] as Instruction;
     for (const op of insn.operands) {
       const e = operandExpr(op);
@@ -106,8 +106,10 @@ function imagesOf(side: SideContext, block: number, symbol: (key: string) => big
   return out;
 }
 
-function sideMachine(side: SideContext, block: number, cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint): Machine {
-  const images = imagesOf(side, block, (k) => entry.symbol(k));
+function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint): Machine {
+  const block = path[0]!;
+  // The constant data every block of the path reads (a later block may load a float constant).
+  const images = imagesOf(side, path, (k) => entry.symbol(k));
   const initial = (addr: bigint): number => {
     for (const [at, bytes] of images) if (addr >= at && addr < at + BigInt(bytes.length)) return bytes[Number(addr - at)]!;
     return privates.has(addr - cfa) ? privateByte(addr) : entry.memory(addr);
@@ -118,11 +120,12 @@ function sideMachine(side: SideContext, block: number, cfaSide: bigint, entry: C
   return m;
 }
 
-/** The two machines at the entry of a block pair, related by `pairs`. */
-export function entryMachines(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
+/** The two machines at the entry of the first block of `path`, related by `pairs`. */
+function entryMachines(ctx: PairContext, rel: FunctionRelation, path: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
+  const bs = path[0]!;
   const bt = ctx.matching.pairs.get(bs)!;
-  const S = sideMachine(ctx.source, bs, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
-  const T = sideMachine(ctx.target, bt, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
+  const S = sideMachine(ctx.source, path, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
+  const T = sideMachine(ctx.target, path.map((b) => ctx.matching.pairs.get(b)!), entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
   // Source facts shape the values the pairs copy; target facts apply to the copies.
   const facts = rel.facts.get(bs) ?? [];
   for (const f of facts) if (f.side === 's') S.set(f.reg, extendValue(f, S.get(f.reg)));
@@ -159,7 +162,7 @@ export type PairRun =
  */
 export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
   const path = [...context, bs];
-  const { S, T } = entryMachines(ctx, rel, path[0]!, entry, rel.blocks.get(path[0]!) ?? []);
+  const { S, T } = entryMachines(ctx, rel, path, entry, rel.blocks.get(path[0]!) ?? []);
   let outS: Outcome<bigint, boolean> = { kind: 'next' };
   let outT: Outcome<bigint, boolean> = { kind: 'next' };
   for (const [k, b] of path.entries()) {

@@ -165,7 +165,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
 
   const z = env.ctx;
   const solver = new z.Solver();
-  solver.set('timeout', timeoutMs);
+  solver.set('timeout', Math.max(1, Math.floor(timeoutMs)));
   const cfaTerm = d.term(d.fresh(CFA, 64));
   solver.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n));
   // Symbols are distinct objects below the stack, at least 64 KiB apart.
@@ -194,7 +194,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   if (verdict === 'unsat') {
     // Never prove from contradictory assumptions: the entry state must exist.
     const witness = new z.Solver();
-    witness.set('timeout', timeoutMs);
+    witness.set('timeout', Math.max(1, Math.floor(timeoutMs)));
     witness.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
     const exists = await guardedCheck(() => witness.check());
     if (exists === 'sat') return { status: 'proven', byEvaluation: false };
@@ -252,6 +252,19 @@ function memoryObligations(d: VerifyDomain, ms: VMem, mt: VMem, rel: FunctionRel
   return out;
 }
 
+/** Remembers each answer: evaluating in a model costs about a millisecond per read. */
+function memo<K, V>(f: (k: K) => V): (k: K) => V {
+  const seen = new Map<K, V>();
+  return (k) => {
+    let v = seen.get(k);
+    if (v === undefined) {
+      v = f(k);
+      seen.set(k, v);
+    }
+    return v;
+  };
+}
+
 /** A concrete entry state from a model: the emulator replays the counterexample from it. */
 function entryFromModel(env: ProverEnv, model: Model<'main'>): ConcreteEntry {
   const { d } = env;
@@ -265,14 +278,14 @@ function entryFromModel(env: ProverEnv, model: Model<'main'>): ConcreteEntry {
   const byte = (mem: SymMem) => (addr: bigint): number => Number(value(mem.select(env.ctx.BitVec.val(addr & mask(64), 64) as never) as unknown as SymBV));
   return {
     cfa: value(d.term(d.fresh(CFA, 64))),
-    sourceRegister: reg('s'),
-    targetRegister: reg('t'),
-    memory: byte(env.shared),
-    privateSource: byte(env.privateSource),
-    privateTarget: byte(env.privateTarget),
-    symbol: (key) => {
+    sourceRegister: memo(reg('s')),
+    targetRegister: memo(reg('t')),
+    memory: memo(byte(env.shared)),
+    privateSource: memo(byte(env.privateSource)),
+    privateTarget: memo(byte(env.privateTarget)),
+    symbol: memo((key: string) => {
       const v = d.lookup('sym:' + key);
       return v ? value(d.term(v)) : placement.symbol(key);
-    },
+    }),
   };
 }

@@ -339,19 +339,42 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       return { verdict: { kind: 'PROVEN', by: proof.byEvaluation ? 'evaluation' : 'z3', ...(context.length > 0 ? { context: context.length } : {}) } };
     case 'unsupported':
       return { verdict: { kind: 'UNSUPPORTED', reason: proof.reason } };
-    case 'unknown':
-      return { verdict: { kind: 'TESTED', tests: ran, reason: proof.reason } };
+    case 'unknown': {
+      const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
+      if (found) return found;
+      return { verdict: { kind: 'TESTED', tests: ran + tests * EXTRA_TESTS, reason: proof.reason } };
+    }
     case 'counterexample': {
       if (weaken && proof.failed.some((o) => o.pair)) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: proof.failed.filter((o) => o.pair) };
       const replay = runPair(ctx, rel, bs, proof.entry, context);
       if (replay.status === 'ran' && replay.failures.length > 0) {
         return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, proof.entry, replay.failures, context), foundBy: 'z3' } };
       }
-      // The solver's model does not replay: the two interpretations disagree. Never guess.
+      // The solver's model does not replay: the two interpretations disagree. Never guess; look
+      // harder for a concrete counterexample, and otherwise report what testing showed.
+      const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
+      if (found) return found;
       const what = proof.failed.map((o) => o.what).join('; ');
-      return { verdict: { kind: 'TESTED', tests: ran, reason: `Z3 found a counterexample (${what}) that the emulator does not reproduce` } };
+      return { verdict: { kind: 'TESTED', tests: ran + tests * EXTRA_TESTS, reason: `Z3 found a counterexample (${what}) that the emulator does not reproduce` } };
     }
   }
+}
+
+/** When the proof does not settle a block, this many times more random states are tried. */
+const EXTRA_TESTS = 16;
+
+/** More random testing, for blocks the prover could not settle: a REFUTED verdict, or nothing. */
+function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): { verdict: Verdict; drop?: Obligation<unknown>[] } | undefined {
+  const seed = (opts.seed ?? 1) * 7_777_777 + bs * 104_729;
+  for (let k = 0; k < tests * EXTRA_TESTS; k++) {
+    const entry = randomEntry(seed + k);
+    const run = runPair(ctx, rel, bs, entry, context);
+    if (run.status === 'ran' && run.failures.length > 0) {
+      if (weaken && run.brokenPairs.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
+      return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -393,7 +416,6 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
       if (!dirty.has(bs)) continue;
       const t0 = performance.now();
       const r = await settle(env, ctx, rel, bs, opts, weaken);
-      if (process.env.GNS_DEBUG_DROPS && r.drop) console.error('drop from', bs, r.drop.map((o) => o.what).join(', '));
       if (r.drop && dropPairs(rel, r.drop)) {
         next.add(bs);
         for (const o of r.drop) for (const c of consumers(o.pair!.site)) next.add(c);

@@ -10,7 +10,7 @@ import type { Outcome } from '../isa/exec.js';
 import { mask } from '../isa/sem.js';
 import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
-import { type Obligation, exitObligations, exitsOf, pairHolds } from './obligations.js';
+import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
 import { extendValue } from './returns.js';
@@ -209,7 +209,7 @@ function memoryDifferences(ms: ConcreteMemory, mt: ConcreteMemory, rel: Function
   return out;
 }
 
-export function describeAddress(a: bigint, cfa: bigint): string {
+function describeAddress(a: bigint, cfa: bigint): string {
   const off = BigInt.asIntN(64, a - cfa);
   return off >= -(1n << 20n) && off < 1n << 20n ? `CFA${off >= 0n ? '+' : ''}${off}` : `0x${a.toString(16)}`;
 }
@@ -222,9 +222,4 @@ export function entryPairs(ctx: PairContext): RegPair[] {
     ...s.intArgs.map((r, i) => ({ s: r, t: t.intArgs[i]!, w: 64 })),
     ...s.fpArgs.map((r, i) => ({ s: r, t: t.fpArgs[i]!, w: 64 })),
   ];
-}
-
-/** Which candidate pairs hold between two concrete states. */
-export function holdingPairs(ctx: PairContext, S: Machine, T: Machine, candidates: readonly RegPair[]): RegPair[] {
-  return candidates.filter((p) => pairHolds(S, T, ctx, p));
 }

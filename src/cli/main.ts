@@ -285,18 +285,24 @@ function intFlag(args: ParsedArgs, name: string, min: number): number | undefine
   return n;
 }
 
-async function runVerify(args: ParsedArgs): Promise<number> {
-  const usage = commands['verify']!.usage;
-  if (args.positionals.length !== 2) throw new CliError(`verify takes a source and a target file\nusage: ${usage}`, ExitCode.usage);
+/** The two positionals of `verify` and `sketch`: a source and a target file of different ISAs. */
+function loadTranslation(args: ParsedArgs, name: string): { srcPath: string; tgtPath: string; src: LoadedFile; tgt: LoadedFile } {
+  if (args.positionals.length !== 2) throw new CliError(`${name} takes a source and a target file\nusage: ${commands[name]!.usage}`, ExitCode.usage);
   const [srcPath, tgtPath] = args.positionals as [string, string];
+  const src = loadAsm(srcPath, args.flags.get('from'), 'source');
+  const tgt = loadAsm(tgtPath, args.flags.get('to'), 'target');
+  const isa = src.result.program.isa;
+  if (isa === tgt.result.program.isa) throw new CliError(`source and target are both ${isa}; ${name} works on a translation between two ISAs (use --from/--to if detection is wrong)`, ExitCode.usage);
+  return { srcPath, tgtPath, src, tgt };
+}
+
+async function runVerify(args: ParsedArgs): Promise<number> {
   const json = args.flags.has('json');
   const timeoutMs = intFlag(args, 'timeout', 1);
   const tests = intFlag(args, 'tests', 0);
   const seed = intFlag(args, 'seed', 0);
-  const src = loadAsm(srcPath, args.flags.get('from'), 'source');
-  const tgt = loadAsm(tgtPath, args.flags.get('to'), 'target');
+  const { srcPath, tgtPath, src, tgt } = loadTranslation(args, 'verify');
   const [ps, pt] = [src.result.program, tgt.result.program];
-  if (ps.isa === pt.isa) throw new CliError(`source and target are both ${ps.isa}; verify checks a translation between two ISAs (use --from/--to if detection is wrong)`, ExitCode.usage);
   const inputErrors = [src, tgt].some((f) => f.result.diagnostics.some((d) => d.severity === 'error'));
   if (!json) reportDiagnostics([src, tgt]);
   for (const [f, role] of [[src, 'source'], [tgt, 'target']] as const) {
@@ -361,20 +367,16 @@ function renderVerifyText(report: import('../verify/check.js').VerifyReport, src
 
 async function runSketch(args: ParsedArgs): Promise<number> {
   const usage = commands['sketch']!.usage;
-  if (args.positionals.length !== 2) throw new CliError(`sketch takes a source and a target file\nusage: ${usage}`, ExitCode.usage);
-  const [srcPath, tgtPath] = args.positionals as [string, string];
   const json = args.flags.has('json');
   const outPath = args.flags.get('out');
   if (typeof outPath !== 'string') throw new CliError(`sketch needs --out FILE for the repaired target\nusage: ${usage}`, ExitCode.usage);
-  if (sameFile(outPath, tgtPath) || sameFile(outPath, srcPath)) throw new CliError(`refusing to overwrite an input file ('${outPath}'); choose another --out`, ExitCode.usage);
+  if (args.positionals.some((input) => sameFile(outPath, input))) throw new CliError(`refusing to overwrite an input file ('${outPath}'); choose another --out`, ExitCode.usage);
   const timeoutMs = intFlag(args, 'timeout', 1);
   // The parser keeps only the last value of a repeated flag, so holes may also be comma-separated.
   const holeSpecs = String(args.flags.get('hole') ?? '').split(',').filter(Boolean);
   if (holeSpecs.length === 0) throw new CliError(`give at least one --hole LINE:OPERAND\nusage: ${usage}`, ExitCode.usage);
-  const src = loadAsm(srcPath, args.flags.get('from'), 'source');
-  const tgt = loadAsm(tgtPath, args.flags.get('to'), 'target');
+  const { srcPath, tgtPath, src, tgt } = loadTranslation(args, 'sketch');
   const [ps, pt] = [src.result.program, tgt.result.program];
-  if (ps.isa === pt.isa) throw new CliError(`source and target are both ${ps.isa}`, ExitCode.usage);
   const holes = holeSpecs.map((spec) => parseHole(spec, pt));
   const { createVerifier } = await import('../verify/check.js');
   const { sketchBlock } = await import('../sketch/cegis.js');

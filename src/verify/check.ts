@@ -5,7 +5,7 @@
 // dropped instead (R was too strong, not the translation wrong) and the blocks that assumed it
 // are checked again, to a fixpoint: Houdini with the prover in the loop.
 
-import type { Instruction, IsaName, Program } from '../ir/program.js';
+import type { IsaName, Program } from '../ir/program.js';
 import { isLocalLabel } from '../ir/expr.js';
 import { buildCfgs, type FunctionCfg } from '../cfg/cfg.js';
 import { frontEnd } from '../asm/index.js';
@@ -21,7 +21,7 @@ import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
 import type { Obligation, PairSite } from './obligations.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, showPair } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
 
@@ -247,17 +247,9 @@ function counterexample(ctx: PairContext, rel: FunctionRelation, block: number, 
   const bt = ctx.matching.pairs.get(bs)!;
   const hex = (v: bigint): string => '0x' + v.toString(16);
   // The registers the path's instructions name, that are live at its entry.
-  const named = (side: SideContext, blocks: readonly number[]): Set<string> => {
-    const out = new Set<string>();
-    for (const b of blocks) for (const i of side.cfg.blocks[b]!.instructions) for (const op of (side.program.statements[i] as Instruction).operands) {
-      if (op.kind === 'reg') out.add(op.reg.id);
-      else if (op.kind === 'mem') out.add(op.base.id);
-    }
-    return out;
-  };
   const path = [...context, block];
   const regs = (side: SideContext, first: number, blocks: readonly number[], get: (id: string) => bigint): Record<string, string> => {
-    const used = named(side, blocks);
+    const used = registersNamed(side, blocks);
     return Object.fromEntries(side.cfg.blocks[first]!.liveIn.filter((id) => used.has(id) && !side.abi.control.has(id)).map((id) => [id, hex(get(id))]));
   };
   const pairsAt = rel.blocks.get(bs) ?? [];

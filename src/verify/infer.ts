@@ -14,10 +14,9 @@ import { entryPairs, randomEntry, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
 import type { FrameAccess } from './frame.js';
-import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
 import { pairHolds } from './obligations.js';
 import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
-import type { Instruction } from '../ir/program.js';
 
 // ---------------------------------------------------------------------------------------------
 // Frames
@@ -73,23 +72,6 @@ export function inferFrames(ctx: PairContext): { delta: bigint; privateSource: S
 const INT_WIDTHS = [64, 32, 16, 8];
 const FP_WIDTHS = [64, 32];
 
-/** Registers the function's instructions name explicitly (ABI-implied uses do not count). */
-function mentionedRegisters(side: SideContext): Set<string> {
-  const out = new Set<string>();
-  for (const b of side.cfg.blocks) {
-    for (const i of b.instructions) {
-      for (const op of (side.program.statements[i] as Instruction).operands) {
-        if (op.kind === 'reg') out.add(op.reg.id);
-        else if (op.kind === 'mem') {
-          out.add(op.base.id);
-          if (op.index) out.add(op.index.reg.id);
-        } else if (op.kind === 'reglist') for (const r of op.regs) out.add(r.reg.id);
-      }
-    }
-  }
-  return out;
-}
-
 /** Candidate extension facts about one side's integer registers. */
 function factCandidates(side: SideContext, which: 's' | 't', regs: readonly string[]): ExtensionFact[] {
   return regs.filter((r) => !side.abi.isFp(r)).flatMap((reg) => [8, 16, 32].flatMap((bits) => [true, false].map((signed) => ({ side: which, reg, bits, signed }))));
@@ -113,8 +95,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   const frames = inferFrames(ctx);
   const S = ctx.source;
   const T = ctx.target;
-  const defS = mentionedRegisters(S);
-  const defT = mentionedRegisters(T);
+  const defS = registersNamed(S, S.cfg.blocks.keys());
+  const defT = registersNamed(T, T.cfg.blocks.keys());
   const data = (side: SideContext, defs: Set<string>, block: number, live: readonly string[]): string[] =>
     live.filter((r) => defs.has(r) && r !== side.abi.sp && r !== side.abi.link && !side.abi.control.has(r) && !side.frame.entry[block]?.has(r));
   const candidates = (bs: number, bt: number): RegPair[] => {

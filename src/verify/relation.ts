@@ -11,7 +11,7 @@
 // Which registers point into the frame (sp, the frame pointer) at each boundary, and where, is a
 // fact about each side alone, from the frame analysis.
 
-import type { IsaName, Program } from '../ir/program.js';
+import type { Instruction, IsaName, Program } from '../ir/program.js';
 import type { FunctionCfg } from '../cfg/cfg.js';
 import type { IsaSemantics } from '../isa/exec.js';
 import type { Layout } from '../emu/machine.js';
@@ -69,6 +69,23 @@ export interface PairContext {
   readonly source: SideContext;
   readonly target: SideContext;
   readonly matching: BlockMatching;
+}
+
+/** Registers the instructions of the given blocks name explicitly (ABI-implied uses do not count). */
+export function registersNamed(side: SideContext, blocks: Iterable<number>): Set<string> {
+  const out = new Set<string>();
+  for (const b of blocks) {
+    for (const i of side.cfg.blocks[b]!.instructions) {
+      for (const op of (side.program.statements[i] as Instruction).operands) {
+        if (op.kind === 'reg') out.add(op.reg.id);
+        else if (op.kind === 'mem') {
+          out.add(op.base.id);
+          if (op.index) out.add(op.index.reg.id);
+        } else if (op.kind === 'reglist') for (const r of op.regs) out.add(r.reg.id);
+      }
+    }
+  }
+  return out;
 }
 
 /** Renders a register pair for reports: `x0~a0` or `w0~a5[31:0]`. */

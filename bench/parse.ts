@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAsm } from '../src/asm/index.js';
 import { buildAsmCorpusReport, type CorpusFile, type CorpusIsa } from '../scripts/corpus.js';
-import { run } from '../scripts/proc.js';
+import { run } from '../src/util/proc.js';
 import { asCommand, asFlags } from '../scripts/toolchain.js';
 
 const MIN_BYTES = 1_000_000;

@@ -3,14 +3,15 @@
 // the same output on both ISAs and at every level (a difference means undefined or
 // implementation-defined behaviour crept in, which would poison translation checks).
 //
-// Usage: node dist/scripts/check-fixtures.js [name ...]
+// Usage: node dist/scripts/check-fixtures.js [--dir DIR] [name ...]
+//   --dir DIR checks the .c files in DIR (e.g. corpus/c) instead of test/fixtures/c.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gccFor, listFixtures, type CorpusIsa } from './corpus.js';
-import { defaultJobs, mapLimit, run } from './proc.js';
+import { defaultJobs, mapLimit, run } from '../src/util/proc.js';
 
 export interface FixtureCheck {
   readonly name: string;
@@ -25,8 +26,10 @@ const ISAS: readonly CorpusIsa[] = ['aarch64', 'riscv64'];
 const COMPILE_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = 30_000;
 
-export async function checkFixtures(names?: readonly string[]): Promise<FixtureCheck[]> {
-  const fixtures = listFixtures().filter((f) => !names || names.length === 0 || names.includes(f.name));
+/** Checks the fixtures (or, with `dir`, the .c files of that directory instead). */
+export async function checkFixtures(names?: readonly string[], dir?: string): Promise<FixtureCheck[]> {
+  const all = dir === undefined ? listFixtures() : listFixtures(resolve(dir));
+  const fixtures = all.filter((f) => !names || names.length === 0 || names.includes(f.name));
   const tmp = mkdtempSync(join(tmpdir(), 'gns-fixtures-'));
   try {
     interface Job {
@@ -66,8 +69,19 @@ export async function checkFixtures(names?: readonly string[]): Promise<FixtureC
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const names = process.argv.slice(2);
-  checkFixtures(names).then(
+  const args = process.argv.slice(2);
+  let dir: string | undefined;
+  const d = args.indexOf('--dir');
+  if (d >= 0) {
+    dir = args[d + 1];
+    if (dir === undefined) {
+      process.stderr.write('check-fixtures: --dir needs a directory\n');
+      process.exit(2);
+    }
+    args.splice(d, 2);
+  }
+  const names = args;
+  checkFixtures(names, dir).then(
     (checks) => {
       let bad = 0;
       for (const c of checks) {

@@ -6,12 +6,14 @@
 //
 // CLI: node dist/scripts/corpus.js --seeds 1-200 [--no-fixtures] [--cache DIR] [--json]
 
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { defaultJobs, mapLimit, run } from './proc.js';
+import { defaultJobs, mapLimit, run } from '../src/util/proc.js';
+import { CSMITH_INCLUDE, CSMITH_OPTIONS, gccFor, parseSeeds as parseSeedSpec, sha256, writeAtomic } from '../src/data/sources.js';
+
+export { gccFor };
 
 export type CorpusIsa = 'aarch64' | 'riscv64';
 
@@ -77,24 +79,11 @@ export const ALL_CONFIGS: readonly CorpusConfig[] = [
   { opt: 'O2', debug: true },
 ];
 
-/**
- * Csmith limits chosen so one program compiles in about 0.1 s and its -O0 -g output stays near
- * 250 KB: fewer and shallower functions than the defaults, and no volatiles (which mostly add
- * repetitive loads). Measured on seeds 1-12: 5,000 lines of C in total.
- */
-export const DEFAULT_CSMITH_OPTIONS: readonly string[] = [
-  '--max-funcs',
-  '3',
-  '--no-volatiles',
-  '--max-block-depth',
-  '3',
-  '--max-expr-complexity',
-  '5',
-];
+/** The Csmith limits the training corpus uses too (see src/data/sources.ts). */
+export const DEFAULT_CSMITH_OPTIONS: readonly string[] = CSMITH_OPTIONS;
 
 /** Bump when the layout or the compile recipe changes, so stale cache entries are not reused. */
 const CACHE_FORMAT = 1;
-const CSMITH_INCLUDE = '/usr/include/csmith';
 const CSMITH_TIMEOUT_MS = 60_000;
 const GCC_TIMEOUT_MS = 180_000;
 /** Debug info names the compile directory; mapping it makes outputs independent of the cache path. */
@@ -102,10 +91,6 @@ const DEBUG_PREFIX = '/gns';
 
 export function configLabel(c: CorpusConfig): string {
   return c.debug ? `${c.opt}-g` : c.opt;
-}
-
-export function gccFor(isa: CorpusIsa): string {
-  return `${isa}-linux-gnu-gcc`;
 }
 
 /** The repository root, found from this module's location in either `scripts/` or `dist/scripts/`. */
@@ -163,19 +148,7 @@ type Unit =
   | { readonly kind: 'csmith'; readonly seed: number; readonly name: string; readonly cfile: string }
   | { readonly kind: 'fixture'; readonly name: string; readonly cfile: string; readonly content: Buffer };
 
-function sha256(s: string | Buffer): string {
-  return createHash('sha256').update(s).digest('hex');
-}
-
 let tmpCounter = 0;
-
-/** Writes via a unique temporary name and a rename, so a concurrent or interrupted build never
- * leaves a half-written file that a later run would trust. */
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 function baseFlags(unit: Unit): string[] {
   // Csmith code is warning-heavy by design; the fixtures must stay warning-free, so keep -Wall.
@@ -188,9 +161,8 @@ function compileFlags(unit: Unit, cfg: CorpusConfig, dir: string): string[] {
   return [...flags, ...baseFlags(unit)];
 }
 
-/** The C fixtures, sorted by name. */
-export function listFixtures(): { name: string; path: string }[] {
-  const dir = fixturesDir();
+/** The C fixtures (or the .c files of `dir`), sorted by name. */
+export function listFixtures(dir: string = fixturesDir()): { name: string; path: string }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.c'))
@@ -200,17 +172,9 @@ export function listFixtures(): { name: string; path: string }[] {
 
 /** Parses `1-200`, `5`, `1-10,20,30-32` into a sorted list without duplicates. */
 export function parseSeeds(spec: string): number[] {
-  const out = new Set<number>();
-  for (const part of spec.split(',')) {
-    const p = part.trim();
-    if (p === '') continue;
-    const m = /^(\d+)(?:-(\d+))?$/.exec(p);
-    if (!m) throw new Error(`bad seed range: ${p}`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    for (let s = lo; s <= hi; s++) out.add(s);
-  }
-  return [...out].sort((a, b) => a - b);
+  const seeds = parseSeedSpec(spec);
+  if (typeof seeds === 'string') throw new Error(seeds);
+  return seeds;
 }
 
 export async function buildAsmCorpus(opts: CorpusOptions): Promise<CorpusFile[]> {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what gns and its tests need on a Debian machine: the cross toolchains, qemu-user,
-# csmith and llvm from apt (only when missing, so it is cheap to chain before every test run),
+# csmith, llvm and gcc-12-source (gcc's C test programs, for the corpus) from apt (only when missing, so it is cheap to chain before every test run),
 # then the npm dependencies, then the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user csmith libcsmith-dev llvm libunicorn2 libunicorn-dev)
+APT_PACKAGES=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-user csmith libcsmith-dev llvm libunicorn2 libunicorn-dev gcc-12-source)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

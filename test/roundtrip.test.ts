@@ -23,7 +23,7 @@ import {
   type CorpusFile,
   type CorpusReport,
 } from '../scripts/corpus.js';
-import { mapLimit, defaultJobs } from '../scripts/proc.js';
+import { mapLimit, defaultJobs } from '../src/util/proc.js';
 import { assembleAndDump, compareObjects, locateOffset } from './helpers/objcompare.js';
 import { RoundTripPool, type Failure, type RoundTripResult } from './helpers/roundtrip.js';
 

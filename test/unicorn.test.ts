@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mapLimit } from '../scripts/proc.js';
+import { mapLimit } from '../src/util/proc.js';
 import { assembleMany, assembleSnippet } from './oracle/assemble.js';
 import { parseCEnums } from './oracle/c-enum.js';
 import { runSnippet, SNIPPET_REGS, type SnippetResult } from './oracle/run-snippet.js';

@@ -2,7 +2,8 @@
 // to documented exit codes. No stack traces reach the user unless GNS_DEBUG=1.
 
 import { readFileSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic, IsaName, ParseResult } from '../ir/program.js';
 import { parseAsm, printProgram, isaNames, frontEnd } from '../asm/index.js';
 import { detectIsa } from '../asm/detect.js';
@@ -88,6 +89,25 @@ const commands: Record<string, Command> = {
       { name: 'timeout', value: true },
     ],
     run: runSketch,
+  },
+  data: {
+    summary: 'build the parallel training corpus from C (both cross gccs), or print its statistics',
+    usage:
+      'gns data build [--out DIR] [--csmith SEEDS] [--gcc-tests N|all] [--gcc-source PATH] [--c-dir DIR[,DIR...]] [--opt O0[,O1,O2]] [--seed N] [--split 90/5/5] [--jobs N] [--json]\n' +
+      '           gns data stats [DIR] [--json]',
+    flags: [
+      ...commonFlags,
+      { name: 'out', value: true, alias: 'o' },
+      { name: 'csmith', value: true },
+      { name: 'gcc-tests', value: true },
+      { name: 'gcc-source', value: true },
+      { name: 'c-dir', value: true },
+      { name: 'opt', value: true },
+      { name: 'seed', value: true },
+      { name: 'split', value: true },
+      { name: 'jobs', value: true, alias: 'j' },
+    ],
+    run: runData,
   },
   fmt: {
     summary: 'print an assembly file back from the IR',
@@ -465,4 +485,107 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns data
+// ---------------------------------------------------------------------------------------------
+
+async function runData(args: ParsedArgs): Promise<number> {
+  const usage = commands['data']!.usage;
+  const [sub, ...rest] = args.positionals;
+  const json = args.flags.has('json');
+  const { DataError } = await import('../data/build.js');
+  const { VocabError } = await import('../lm/tokenizer.js');
+  try {
+    if (sub === 'build') {
+      if (rest.length > 0) throw new CliError(`data build takes no positional arguments (got '${rest[0]}')\nusage: ${usage}`, ExitCode.usage);
+      return await runDataBuild(args, json);
+    }
+    if (sub === 'stats') {
+      if (rest.length > 1) throw new CliError(`data stats takes one corpus folder\nusage: ${usage}`, ExitCode.usage);
+      const { corpusStats, renderStats } = await import('../data/stats.js');
+      const dir = rest[0] ?? 'data';
+      let bar: ProgressBar | undefined;
+      let shown = 0;
+      const stats = corpusStats(dir, (done, total) => {
+        bar ??= new ProgressBar(total, 'stats', !json && process.stderr.isTTY === true);
+        bar.tick('', done - shown);
+        shown = done;
+      });
+      bar?.finish();
+      process.stdout.write(json ? JSON.stringify(stats, null, 2) + '\n' : renderStats(stats));
+      return ExitCode.ok;
+    }
+  } catch (e) {
+    if (e instanceof DataError) throw new CliError(e.message, e.kind === 'input' ? ExitCode.inputErrors : ExitCode.io);
+    if (e instanceof VocabError) throw new CliError(e.message, ExitCode.io);
+    throw e;
+  }
+  throw new CliError(`${sub === undefined ? 'data needs a subcommand' : `unknown data subcommand '${sub}'`}: build or stats\nusage: ${usage}`, ExitCode.usage);
+}
+
+async function runDataBuild(args: ParsedArgs, json: boolean): Promise<number> {
+  const { buildCorpus } = await import('../data/build.js');
+  const { parseSeeds } = await import('../data/sources.js');
+  const str = (name: string): string | undefined => {
+    const v = args.flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  let csmithSeeds: number[] = [];
+  const seedSpec = str('csmith');
+  if (seedSpec !== undefined) {
+    const parsed = parseSeeds(seedSpec);
+    if (typeof parsed === 'string') throw new CliError(`--csmith: ${parsed}`, ExitCode.usage);
+    csmithSeeds = parsed;
+  }
+  const gccSpec = str('gcc-tests') ?? '0';
+  if (gccSpec !== 'all' && !/^[0-9]+$/.test(gccSpec)) throw new CliError(`--gcc-tests takes a count or 'all', got '${gccSpec}'`, ExitCode.usage);
+  const opts = (str('opt') ?? 'O0').split(',').map((o) => o.trim());
+  for (const o of opts) if (!['O0', 'O1', 'O2'].includes(o)) throw new CliError(`--opt takes O0, O1 or O2 (comma-separated), got '${o}'`, ExitCode.usage);
+  const splitSpec = str('split') ?? '90/5/5';
+  const parts = /^(\d+)\/(\d+)\/(\d+)$/.exec(splitSpec)?.slice(1).map(Number);
+  if (!parts || parts[0]! + parts[1]! + parts[2]! !== 100 || parts[0] === 0) throw new CliError(`--split takes train/valid/test percentages that add up to 100, like 90/5/5; got '${splitSpec}'`, ExitCode.usage);
+  const cDirs = str('c-dir')?.split(',').filter(Boolean) ?? defaultCDirs();
+  const { cpus } = await import('node:os');
+  const jobs = intFlag(args, 'jobs', 1) ?? Math.max(1, cpus().length);
+  let bar: ProgressBar | undefined;
+  const result = await buildCorpus({
+    out: str('out') ?? 'data',
+    csmithSeeds,
+    gccTests: gccSpec === 'all' ? 'all' : Number(gccSpec),
+    ...(str('gcc-source') !== undefined ? { gccSource: str('gcc-source')! } : {}),
+    projectDirs: cDirs,
+    opts: opts as ('O0' | 'O1' | 'O2')[],
+    seed: intFlag(args, 'seed', 0) ?? 1,
+    split: [parts[0]! / 100, parts[1]! / 100],
+    jobs,
+    command: ['gns', 'data', 'build', ...process.argv.slice(4)],
+    onProblem: (p) => {
+      if (!json) process.stderr.write(`gns data: ${p.message}\n`);
+    },
+    onProgress: (done, total, detail) => {
+      bar ??= new ProgressBar(total, 'data', !json && process.stderr.isTTY === true);
+      bar.tick(detail);
+    },
+  });
+  bar?.finish();
+  const m = result.manifest;
+  const summary = { out: result.out, seconds: Math.round(result.seconds * 10) / 10, programsPerSecond: Math.round(result.programsPerSecond * 100) / 100, programs: m.counts.programs, pairs: m.counts.pairs, vocab: m.vocab, problems: m.problems };
+  if (json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  const p = m.counts.programs;
+  process.stdout.write(`wrote ${result.out}: ${p.kept} of ${p.found} programs (train ${p.bySplit.train}, valid ${p.bySplit.valid}, test ${p.bySplit.test}), ${m.counts.pairs.kept} block pairs (${m.counts.pairs.duplicates} duplicates dropped), vocabulary ${m.vocab.size} tokens\n`);
+  for (const [g, n] of Object.entries(m.counts.pairs.byGroup).sort()) process.stdout.write(`  ${g.padEnd(32)} ${n}\n`);
+  for (const [r, n] of Object.entries(p.dropped).sort((a, b) => b[1] - a[1])) process.stdout.write(`  dropped: ${r}: ${n}\n`);
+  process.stdout.write(`${summary.seconds} s, ${summary.programsPerSecond} programs/s; see ${result.out}/programs.jsonl for every program's outcome\n`);
+  return ExitCode.ok;
+}
+
+/** The project's own C programs: the test fixtures and corpus/c, found from the package root. */
+function defaultCDirs(): string[] {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  return ['test/fixtures/c', 'corpus/c'].map((d) => resolve(root, d)).filter((d) => existsSync(d));
 }

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../scripts/proc.js';
+import { run } from '../../src/util/proc.js';
 import type { Expr, Instruction, MemOperand, Operand } from '../../src/ir/program.js';
 import { parseAsm } from '../../src/asm/index.js';
 import { printAarch64 } from '../../src/isa/aarch64/lower.js';

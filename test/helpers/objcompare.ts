@@ -5,7 +5,7 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../scripts/proc.js';
+import { run } from '../../src/util/proc.js';
 import { asCommand, asFlags } from '../../scripts/toolchain.js';
 
 export { asCommand, asFlags } from '../../scripts/toolchain.js';

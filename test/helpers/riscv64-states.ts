@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../scripts/proc.js';
+import { run } from '../../src/util/proc.js';
 import { Rng } from '../../src/util/random.js';
 
 const M64 = (1n << 64n) - 1n;

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../scripts/proc.js';
+import { run } from '../../src/util/proc.js';
 import type { OracleIsa } from './unicorn.js';
 
 /** Options for {@link assembleSnippet} and {@link assembleMany}. */

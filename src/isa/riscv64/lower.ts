@@ -142,8 +142,17 @@ export function lowerRiscv(node: SyntaxNode, cx: LowerContext): Instruction<'ris
     if (isLowerFailure(op)) return op;
     operands.push(op);
   }
+  // A global may be named like a register (`int s1;` gives `lla a4,s1`): where only a symbol
+  // can stand, the name is the symbol.
+  const last = operands[operands.length - 1];
+  if (SYMBOL_LAST.has(mnemonic) && operands.length >= 1 && last?.kind === 'reg' && (operands.length === 2 || mnemonic === 'call' || mnemonic === 'tail')) {
+    operands[operands.length - 1] = { kind: 'sym', expr: { kind: 'sym', name: last.reg.spelling } };
+  }
   return { kind: 'insn', isa: 'riscv64', mnemonic, operands, span: cx.span(node), section: 0 };
 }
+
+/** Pseudo-instructions whose last operand is always a symbol, never a register. */
+const SYMBOL_LAST: ReadonlySet<string> = new Set(['la', 'lla', 'lga', 'call', 'tail']);
 
 // ---------------------------------------------------------------------------------------------
 // Printing

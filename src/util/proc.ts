@@ -1,4 +1,4 @@
-// Process helpers shared by the corpus builder, the round-trip harness and the benchmarks:
+// Process helpers shared by the corpus builders (scripts/corpus.ts, src/data), the tests and the benchmarks:
 // every external tool call goes through here so that each one has a timeout and a bounded
 // degree of parallelism (the CI machines have 2 cores).
 

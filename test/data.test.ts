@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath } from './helpers/golden.js';
+import { expectGolden, repoPath } from './helpers/golden.js';
 import { Tokenizer } from '../src/lm/tokenizer.js';
 import { alignment } from '../src/data/pairs.js';
 import type { Manifest, ProgramEntry } from '../src/data/build.js';
@@ -253,4 +253,16 @@ test('data build and stats: usage errors and folders that are not corpora get cl
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, new RegExp(`${shard.replace(/[.]/g, '\\.')}:1: not a JSON record`));
   assertClean(bad.stderr);
+});
+
+test('data build: the bundled example\'s pairs and stats match their golden files', () => {
+  const out = join(tmp, 'example');
+  const r = gnsRun(['data', 'build', '--out', out, '--c-dir', repoPath('examples')]);
+  assert.equal(r.code, 0, r.stderr);
+  const m = readManifest(out);
+  const shards = m.shards.map((s) => readFileSync(join(out, s.file), 'utf8')).join('');
+  expectGolden(repoPath('test/golden/data/sum.pairs.jsonl'), shards);
+  const stats = gnsRun(['data', 'stats', out]);
+  assert.equal(stats.code, 0, stats.stderr);
+  expectGolden(repoPath('test/golden/data/sum.stats.txt'), stats.stdout);
 });

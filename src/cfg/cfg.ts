@@ -85,23 +85,28 @@ export function describeOnce<I extends IsaName>(fe: IsaFrontEnd<I>, insn: Instru
 /**
  * Labels whose address flows somewhere code can reach: operands of instructions and data
  * directives outside debug sections (jump tables). Debug-only labels such as `.LVL3` do not
- * split blocks, so `-g` does not change the CFG.
+ * split blocks, so `-g` does not change the CFG. `fromData` lists the data references alone, in
+ * order (jump-table candidates), so no function has to scan the whole program again.
  */
-function referencedLabels<I extends IsaName>(program: Program<I>): Set<string> {
-  const refs = new Set<string>();
+function referencedLabels<I extends IsaName>(program: Program<I>): { all: Set<string>; fromData: string[] } {
+  const all = new Set<string>();
+  const fromData: string[] = [];
   for (const s of program.statements) {
     if (s.kind === 'insn') {
       for (const op of s.operands) {
         const e = operandExpr(op);
-        if (e) for (const name of exprSymbols(e)) refs.add(name);
+        if (e) for (const name of exprSymbols(e)) all.add(name);
       }
     } else if (s.kind === 'directive' && dataDirectives.has(s.name)) {
       const section = program.sections[s.section]?.name ?? '';
       if (section.startsWith('.debug')) continue;
-      for (const m of s.args.matchAll(symbolRe)) refs.add(m[0]);
+      for (const m of s.args.matchAll(symbolRe)) {
+        all.add(m[0]);
+        fromData.push(m[0]);
+      }
     }
   }
-  return refs;
+  return { all, fromData };
 }
 
 const numericLabelRe = /^[0-9]+$/;
@@ -150,7 +155,7 @@ function buildFunctionCfg<I extends IsaName>(
   program: Program<I>,
   fe: IsaFrontEnd<I>,
   range: Range,
-  refs: ReadonlySet<string>,
+  refs: { readonly all: ReadonlySet<string>; readonly fromData: readonly string[] },
   functionNames: ReadonlySet<string>,
 ): FunctionCfg {
   const st = program.statements;
@@ -174,7 +179,7 @@ function buildFunctionCfg<I extends IsaName>(
     const s = st[i]!;
     if (s.section !== codeSection) continue;
     if (s.kind === 'label') {
-      const startsBlock = i === range.start || refs.has(s.name) || numericLabelRe.test(s.name) || functionNames.has(s.name);
+      const startsBlock = i === range.start || refs.all.has(s.name) || numericLabelRe.test(s.name) || functionNames.has(s.name);
       if (!startsBlock) continue;
       if (current.instructions.length > 0) flush();
       current.labels.push(s.name);
@@ -215,7 +220,7 @@ function buildFunctionCfg<I extends IsaName>(
       }
     }
   }
-  const jumpTableTargets = jumpTableBlocks(program, blockOfLabel, addressTaken);
+  const jumpTableTargets = jumpTableBlocks(refs.fromData, blockOfLabel, addressTaken);
 
   const unresolved = new Set<string>();
   const blocks: BasicBlock[] = drafts.map((d, b) => {
@@ -296,15 +301,11 @@ function isControl<I extends IsaName>(fe: IsaFrontEnd<I>, s: Instruction<I>): bo
  * Targets of an indirect jump: blocks named by a jump table (a data directive whose expression
  * mentions a label of this function), or failing that, blocks whose address the code takes.
  */
-function jumpTableBlocks<I extends IsaName>(program: Program<I>, blockOfLabel: ReadonlyMap<string, number>, addressTaken: ReadonlySet<number>): number[] {
+function jumpTableBlocks(dataRefs: readonly string[], blockOfLabel: ReadonlyMap<string, number>, addressTaken: ReadonlySet<number>): number[] {
   const out = new Set<number>();
-  for (const s of program.statements) {
-    if (s.kind !== 'directive' || !dataDirectives.has(s.name)) continue;
-    if ((program.sections[s.section]?.name ?? '').startsWith('.debug')) continue;
-    for (const m of s.args.matchAll(symbolRe)) {
-      const b = blockOfLabel.get(m[0]);
-      if (b !== undefined) out.add(b);
-    }
+  for (const name of dataRefs) {
+    const b = blockOfLabel.get(name);
+    if (b !== undefined) out.add(b);
   }
   if (out.size === 0) for (const b of addressTaken) out.add(b);
   return [...out].sort((a, b) => a - b);

@@ -1,0 +1,213 @@
+// Matmul throughput of the CPU backend's wasm kernels against onnxruntime-node's MatMul, same
+// shapes, same thread count, same run: `ratio` = ours / ort, so > 1 means our kernel is faster.
+// Both builds of the kernels are measured: the plain-SIMD one (`ours`, what CpuKernels picks on
+// Node 20 by default) and the relaxed-SIMD one with fused multiply-adds (`ours_fma`).
+// Shapes are M x N x K for C[M][N] = A[M][K]·B[K][N], f32, row-major, no transposes:
+// 512x512x512 (square), 1024x1024x256 (wide and shallow), 64x1024x1024 (a batch of rows through a
+// big projection). Each figure is the best of repeated runs after a warm-up. The engines take turns
+// in blocks of runs (so a burst of load elsewhere on the machine hits them alike), with a pause
+// before each block: onnxruntime's pool threads spin for a while after a run, and would otherwise
+// take the cores from the next engine.
+//
+// Usage: node dist/bench/lm.js [--threads N] [--runs R]
+// Prints human lines, then one JSON object as the very last line.
+
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import ort from 'onnxruntime-node';
+import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
+
+interface Shape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+const ROUNDS = 3;
+/** Longer than onnxruntime's spin after a run (and ours, which is tens of microseconds). */
+const PAUSE_MS = 100;
+
+const SHAPES: readonly Shape[] = [
+  { m: 512, n: 512, k: 512 },
+  { m: 1024, n: 1024, k: 256 },
+  { m: 64, n: 1024, k: 1024 },
+];
+
+// ---- a one-node ONNX model, written as protobuf by hand ----------------------------------
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return out;
+}
+
+/** A varint field (wire type 0). */
+function intField(field: number, value: number): number[] {
+  return [...varint(field << 3), ...varint(value)];
+}
+
+/** A length-delimited field (wire type 2): a string or an embedded message. */
+function bytesField(field: number, value: string | readonly number[]): number[] {
+  const bytes = typeof value === 'string' ? [...Buffer.from(value, 'utf8')] : value;
+  return [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
+}
+
+/** ValueInfoProto of a 2-D float tensor with symbolic dimensions. */
+function floatMatrix(name: string, rows: string, cols: string): number[] {
+  const dim = (param: string) => bytesField(1, bytesField(2, param)); // TensorShapeProto.dim { dim_param }
+  const tensorType = [...intField(1, 1), ...bytesField(2, [...dim(rows), ...dim(cols)])]; // elem_type FLOAT, shape
+  return [...bytesField(1, name), ...bytesField(2, bytesField(1, tensorType))]; // name, type { tensor_type }
+}
+
+/** ModelProto of C = MatMul(A, B) with A [M, K], B [K, N]: IR version 8, opset 13. */
+function matmulModel(): Uint8Array {
+  const node = [...bytesField(1, 'A'), ...bytesField(1, 'B'), ...bytesField(2, 'C'), ...bytesField(4, 'MatMul')];
+  const graph = [
+    ...bytesField(1, node),
+    ...bytesField(2, 'matmul'),
+    ...bytesField(11, floatMatrix('A', 'M', 'K')),
+    ...bytesField(11, floatMatrix('B', 'K', 'N')),
+    ...bytesField(12, floatMatrix('C', 'M', 'N')),
+  ];
+  const opset = [...bytesField(1, ''), ...intField(2, 13)];
+  return Uint8Array.from([...intField(1, 8), ...bytesField(7, graph), ...bytesField(8, opset)]);
+}
+
+// ---- timing ------------------------------------------------------------------------------
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs a positive integer`);
+  return v;
+}
+
+function random(n: number, seed: number): Float32Array {
+  let s = seed;
+  // A small LCG: the inputs only need to be the same for both engines, not good randomness.
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  });
+}
+
+/** Best wall time in ms over `runs` calls after `warmup` calls. */
+async function best(runs: number, warmup: number, fn: () => unknown): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return min;
+}
+
+function gflops({ m, n, k }: Shape, ms: number): number {
+  return (2 * m * n * k) / (ms / 1000) / 1e9;
+}
+
+function round(x: number, digits = 2): number {
+  return Number(x.toFixed(digits));
+}
+
+interface ShapeResult {
+  readonly shape: string;
+  readonly ours_gflops: number;
+  readonly ours_fma_gflops: number;
+  readonly ort_gflops: number;
+  readonly ratio: number;
+  readonly ratio_fma: number;
+  readonly max_rel_diff: number;
+}
+
+/** The largest |x − y| over the largest |y|. */
+function relDiff(x: Float32Array, y: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < y.length; i++) {
+    diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
+    scale = Math.max(scale, Math.abs(y[i]!));
+  }
+  return diff / scale;
+}
+
+function geomean(xs: readonly number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+async function main(): Promise<void> {
+  const threads = arg('threads', availableParallelism());
+  const runs = arg('runs', 30);
+  // The plain build first: asking for the relaxed-SIMD one may switch on V8's flag for it.
+  const plain = await CpuKernels.create({ threads, relaxedSimd: false });
+  const fma = await CpuKernels.create({ threads, relaxedSimd: true });
+  const session = await ort.InferenceSession.create(matmulModel(), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  console.log(`matmul f32, M x N x K, ${threads} thread(s), best of ${runs}; ours = ${plain.variant}, ours_fma = ${fma.variant}`);
+  const results: ShapeResult[] = [];
+  try {
+    for (const shape of SHAPES) {
+      const { m, n, k } = shape;
+      const aValues = random(m * k, 1);
+      const bValues = random(k * n, 2);
+      const engines = [plain, fma].map((kernels) => {
+        kernels.reset();
+        const a = kernels.f32(aValues);
+        const b = kernels.f32(bValues);
+        const c = kernels.alloc(m * n);
+        return { c, call: () => kernels.matmul(a, b, c, m, n, k) };
+      });
+      const feeds = { A: new ort.Tensor('float32', aValues, [m, k]), B: new ort.Tensor('float32', bValues, [k, n]) };
+      let ortC: Float32Array = new Float32Array(0);
+      const ortCall = async (): Promise<void> => {
+        ortC = (await session.run(feeds))['C']!.data as Float32Array;
+      };
+      // Three rounds, engines taking turns; the best time of each engine counts.
+      const calls = [engines[0]!.call, engines[1]!.call, ortCall];
+      const bestMs = [Infinity, Infinity, Infinity];
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < calls.length; i++) {
+          await sleep(PAUSE_MS);
+          bestMs[i] = Math.min(bestMs[i]!, await best(Math.ceil(runs / ROUNDS), 2, calls[i]!));
+        }
+      }
+      // Both engines computed the same product: a sanity check that the timing is of real work.
+      const diff = Math.max(relDiff(engines[0]!.c.data, ortC), relDiff(engines[1]!.c.data, ortC));
+      const [oursMs, fmaMs, ortMs] = bestMs as [number, number, number];
+      const r: ShapeResult = {
+        shape: `${m}x${n}x${k}`,
+        ours_gflops: round(gflops(shape, oursMs), 1),
+        ours_fma_gflops: round(gflops(shape, fmaMs), 1),
+        ort_gflops: round(gflops(shape, ortMs), 1),
+        ratio: round(ortMs / oursMs, 3),
+        ratio_fma: round(ortMs / fmaMs, 3),
+        max_rel_diff: Number(diff.toExponential(2)),
+      };
+      results.push(r);
+      console.log(
+        `  ${r.shape.padEnd(14)} ours ${r.ours_gflops.toFixed(1).padStart(6)}  ours_fma ${r.ours_fma_gflops.toFixed(1).padStart(6)}  ` +
+          `ort ${r.ort_gflops.toFixed(1).padStart(6)} GFLOP/s   ours/ort ${r.ratio.toFixed(2)}  fma/ort ${r.ratio_fma.toFixed(2)}  (max rel diff ${r.max_rel_diff})`,
+      );
+    }
+  } finally {
+    await plain.close();
+    await fma.close();
+    await session.release();
+  }
+  const geo = geomean(results.map((r) => r.ratio));
+  const geoFma = geomean(results.map((r) => r.ratio_fma));
+  console.log(`geometric mean ours/ort ${geo.toFixed(2)}, ours_fma/ort ${geoFma.toFixed(2)}`);
+  console.log(JSON.stringify({ bench: 'lm-matmul', threads, runs, shapes: results, ratio_geomean: round(geo, 3), ratio_fma_geomean: round(geoFma, 3) }));
+}
+
+await main();

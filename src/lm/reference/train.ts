@@ -27,6 +27,31 @@ export interface AdamWOptions {
  * AdamW (Loshchilov & Hutter): Adam moments with bias correction, and weight decay applied to the
  * weights directly (`p ← p − lr·wd·p`) rather than through the gradient, as PyTorch's `AdamW`.
  */
+/** The constants of one AdamW step: decay is `1 - lr·weightDecay` (or 1), c1/c2 the bias corrections. */
+export interface AdamWStep {
+  readonly b1: number;
+  readonly b2: number;
+  readonly eps: number;
+  readonly lr: number;
+  readonly decay: number;
+  readonly c1: number;
+  readonly c2: number;
+}
+
+/**
+ * One AdamW update of a parameter array in place, shared by the reference (float64 arrays) and
+ * the CPU backend (f32 arrays, each element computed in float64 and rounded once on store).
+ */
+export function adamwUpdate(P: Float64Array | Float32Array, G: Float64Array | Float32Array, M: Float64Array | Float32Array, V: Float64Array | Float32Array, k: AdamWStep): void {
+  const { b1, b2, eps, lr, decay, c1, c2 } = k;
+  for (let i = 0; i < P.length; i++) {
+    const gi = G[i]!;
+    M[i] = b1 * M[i]! + (1 - b1) * gi;
+    V[i] = b2 * V[i]! + (1 - b2) * gi * gi;
+    P[i] = P[i]! * decay - (lr * (M[i]! / c1)) / (Math.sqrt(V[i]! / c2) + eps);
+  }
+}
+
 export class AdamW {
   readonly beta1: number;
   readonly beta2: number;
@@ -65,16 +90,7 @@ export class AdamW {
         this.v.set(name, v);
       }
       const decay = this.weightDecay > 0 && this.decays(name, p) ? 1 - lr * this.weightDecay : 1;
-      const P = p.data;
-      const G = g.data;
-      const M = m.data;
-      const V = v.data;
-      for (let i = 0; i < P.length; i++) {
-        const gi = G[i]!;
-        M[i] = b1 * M[i]! + (1 - b1) * gi;
-        V[i] = b2 * V[i]! + (1 - b2) * gi * gi;
-        P[i] = P[i]! * decay - (lr * (M[i]! / c1)) / (Math.sqrt(V[i]! / c2) + eps);
-      }
+      adamwUpdate(p.data, g.data, m.data, v.data, { b1, b2, eps, lr, decay, c1, c2 });
     }
   }
 }

@@ -109,6 +109,35 @@ const commands: Record<string, Command> = {
     ],
     run: runData,
   },
+  train: {
+    summary: 'train the reference transformer on a corpus; saves config, safetensors weights and optimizer state',
+    usage:
+      'gns train --config model.json --data DIR --steps N --out DIR [--batch N] [--max-tokens N] [--lr X] [--seed N] [--save-every K] [--dtype f32|f64]\n' +
+      '           [--resume] [--direction aarch64-riscv64|riscv64-aarch64] [--backend reference] [--json]',
+    flags: [
+      ...commonFlags,
+      { name: 'config', value: true },
+      { name: 'data', value: true },
+      { name: 'steps', value: true },
+      { name: 'out', value: true, alias: 'o' },
+      { name: 'batch', value: true },
+      { name: 'max-tokens', value: true },
+      { name: 'lr', value: true },
+      { name: 'seed', value: true },
+      { name: 'save-every', value: true },
+      { name: 'dtype', value: true },
+      { name: 'resume', value: false },
+      { name: 'direction', value: true },
+      { name: 'backend', value: true },
+    ],
+    run: runTrain,
+  },
+  lm: {
+    summary: 'run a trained model: translate one block of assembly by greedy decoding',
+    usage: 'gns lm decode --model DIR --input FILE|- [--from ISA] [--max-len N] [--top-k K] [--json]',
+    flags: [...commonFlags, { name: 'model', value: true }, { name: 'input', value: true, alias: 'i' }, { name: 'from', value: true }, { name: 'max-len', value: true }, { name: 'top-k', value: true }],
+    run: runLm,
+  },
   fmt: {
     summary: 'print an assembly file back from the IR',
     usage: 'gns fmt <file.s> [--isa aarch64|riscv64] [--canonical] [--out FILE] [--json]',
@@ -588,4 +617,119 @@ async function runDataBuild(args: ParsedArgs, json: boolean): Promise<number> {
 function defaultCDirs(): string[] {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   return ['test/fixtures/c', 'corpus/c'].map((d) => resolve(root, d)).filter((d) => existsSync(d));
+}
+
+// ---------------------------------------------------------------------------------------------
+// gns train and gns lm
+// ---------------------------------------------------------------------------------------------
+
+/** Maps the language-model modules' errors to exit codes: bad input 1, bad flags 2, files 3. */
+async function lmErrors<T>(work: () => Promise<T>): Promise<T> {
+  const { CommandError } = await import('./train.js');
+  const { WeightsError } = await import('../lm/safetensors.js');
+  const { DataError } = await import('../data/build.js');
+  const { VocabError } = await import('../lm/tokenizer.js');
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof CommandError) throw new CliError(e.message, e.kind === 'usage' ? ExitCode.usage : e.kind === 'io' ? ExitCode.io : ExitCode.inputErrors);
+    if (e instanceof WeightsError || e instanceof VocabError) throw new CliError(e.message, ExitCode.io);
+    if (e instanceof DataError) throw new CliError(e.message, e.kind === 'input' ? ExitCode.inputErrors : ExitCode.io);
+    throw e;
+  }
+}
+
+function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function positiveNumberFlag(args: ParsedArgs, name: string): number | undefined {
+  const v = stringFlag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CliError(`--${name} needs a positive number, got '${v}'`, ExitCode.usage);
+  return n;
+}
+
+async function runTrain(args: ParsedArgs): Promise<number> {
+  const usage = commands['train']!.usage;
+  const json = args.flags.has('json');
+  if (args.positionals.length > 0) throw new CliError(`train takes no positional arguments (got '${args.positionals[0]}')\nusage: ${usage}`, ExitCode.usage);
+  const backend = stringFlag(args, 'backend') ?? 'reference';
+  if (backend === 'cpu' || backend === 'gpu') {
+    throw new CliError(`the ${backend} backend is not wired into training yet; only --backend reference (the float64 reference model, slow but exact) trains for now`, ExitCode.usage);
+  }
+  if (backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (only 'reference' trains for now)`, ExitCode.usage);
+  const data = stringFlag(args, 'data');
+  const out = stringFlag(args, 'out');
+  if (data === undefined || out === undefined) throw new CliError(`train needs --data DIR (a corpus from gns data build) and --out DIR\nusage: ${usage}`, ExitCode.usage);
+  const dtype = stringFlag(args, 'dtype')?.toUpperCase();
+  if (dtype !== undefined && dtype !== 'F32' && dtype !== 'F64') throw new CliError(`--dtype takes f32 or f64, got '${stringFlag(args, 'dtype')}'`, ExitCode.usage);
+  const steps = intFlag(args, 'steps', 1);
+  const batch = intFlag(args, 'batch', 1);
+  const maxTokens = intFlag(args, 'max-tokens', 1);
+  const seed = intFlag(args, 'seed', 0);
+  const lr = positiveNumberFlag(args, 'lr');
+  const config = stringFlag(args, 'config');
+  return lmErrors(async () => {
+    const { runTraining, renderTrainSummary } = await import('./train.js');
+    let bar: ProgressBar | undefined;
+    const summary = runTraining(
+      {
+        ...(config !== undefined ? { config } : {}),
+        data,
+        ...(steps !== undefined ? { steps } : {}),
+        out,
+        ...(batch !== undefined ? { batch } : {}),
+        ...(maxTokens !== undefined ? { maxTokens } : {}),
+        ...(lr !== undefined ? { lr } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(dtype !== undefined ? { weights: dtype } : {}),
+        resume: args.flags.has('resume'),
+        direction: stringFlag(args, 'direction') ?? 'aarch64-riscv64',
+        saveEvery: intFlag(args, 'save-every', 0) ?? 1000,
+      },
+      (done, total, detail) => {
+        bar ??= new ProgressBar(total, 'train', !json && process.stderr.isTTY === true);
+        bar.tick(detail);
+      },
+    );
+    bar?.finish();
+    process.stdout.write(json ? JSON.stringify(summary, null, 2) + '\n' : renderTrainSummary(summary));
+    return ExitCode.ok;
+  });
+}
+
+async function runLm(args: ParsedArgs): Promise<number> {
+  const usage = commands['lm']!.usage;
+  const json = args.flags.has('json');
+  const [sub, ...rest] = args.positionals;
+  if (sub !== 'decode') throw new CliError(`${sub === undefined ? 'lm needs a subcommand' : `unknown lm subcommand '${sub}'`}: decode\nusage: ${usage}`, ExitCode.usage);
+  if (rest.length > 0) throw new CliError(`lm decode takes no positional arguments (got '${rest[0]}'); give the block with --input\nusage: ${usage}`, ExitCode.usage);
+  const model = stringFlag(args, 'model');
+  const input = stringFlag(args, 'input');
+  if (model === undefined || input === undefined) throw new CliError(`lm decode needs --model DIR and --input FILE (or - for stdin)\nusage: ${usage}`, ExitCode.usage);
+  const maxLen = intFlag(args, 'max-len', 1);
+  const topK = intFlag(args, 'top-k', 1) ?? 5;
+  const from = stringFlag(args, 'from');
+  let text: string;
+  try {
+    // latin1, as everywhere in gns, so any byte round-trips through the tokenizer's byte tokens.
+    text = readFileSync(input === '-' ? 0 : input, 'latin1');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(`cannot read '${input}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`, ExitCode.io);
+  }
+  return lmErrors(async () => {
+    const { runDecode } = await import('./lm.js');
+    const r = runDecode({ model, text, inputName: input === '-' ? '<stdin>' : input, ...(from !== undefined ? { from } : {}), ...(maxLen !== undefined ? { maxLen } : {}), topK });
+    if (json) {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      return ExitCode.ok;
+    }
+    process.stdout.write(r.text + '\n');
+    if (!r.ended) process.stderr.write(`gns lm: the output stopped at the length limit (${r.tokens.length} tokens) without the model ending it\n`);
+    return ExitCode.ok;
+  });
 }

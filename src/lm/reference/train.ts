@@ -58,8 +58,9 @@ export class AdamW {
   readonly eps: number;
   readonly weightDecay: number;
   private readonly decays: (name: string, t: Tensor) => boolean;
-  private readonly m = new Map<string, Tensor>();
-  private readonly v = new Map<string, Tensor>();
+  /** First and second moments by parameter name (filled on the first update); checkpoints save them. */
+  readonly m = new Map<string, Tensor>();
+  readonly v = new Map<string, Tensor>();
   /** Steps taken so far (the bias correction's t). */
   step = 0;
 

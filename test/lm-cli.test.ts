@@ -62,7 +62,7 @@ test('gns train: 20 steps of a tiny model write a checkpoint, and the loss is fi
   const s = JSON.parse(trained.stdout) as TrainSummary;
   for (const f of ['config.json', 'model.safetensors', 'vocab.json', 'optimizer.safetensors', 'train-state.json']) assert.ok(existsSync(join(model, f)), `${f} exists`);
   assert.deepEqual(s.steps, { from: 0, to: 20, total: 20 });
-  assert.equal(s.backend, 'reference');
+  assert.equal(s.backend, 'cpu');
   assert.equal(s.examples.train, 6);
   assert.equal(s.examples.valid, 2);
   const curve = s.loss.curve;
@@ -71,7 +71,7 @@ test('gns train: 20 steps of a tiny model write a checkpoint, and the loss is fi
   assert.ok(mean(curve.slice(-5)) < mean(curve.slice(0, 5)) - 0.5, `loss falls: ${curve.map((x) => x.toFixed(3)).join(' ')}`);
   assert.ok(s.validLoss !== null && Number.isFinite(s.validLoss));
   assert.ok(s.tokensPerSecond > 0);
-  t.diagnostic(`reference backend: ${s.tokensPerSecond} tokens/s, ${s.parameters} parameters; loss ${curve[0]!.toFixed(3)} -> ${curve[19]!.toFixed(3)}, valid ${s.validLoss!.toFixed(3)}`);
+  t.diagnostic(`cpu backend: ${s.tokensPerSecond} tokens/s, ${s.parameters} parameters; loss ${curve[0]!.toFixed(3)} -> ${curve[19]!.toFixed(3)}, valid ${s.validLoss!.toFixed(3)}`);
   assert.deepEqual(JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')), config);
 });
 
@@ -139,7 +139,7 @@ test('gns train and gns lm decode: bad input gets a clear message and its exit c
   cases.push({ what: 'missing config file', args: ['train', '--config', join(tmp, 'nope.json'), '--data', corpus, '--steps', '2', '--out', join(tmp, 'm-nope')], code: 3, message: /cannot read '.*nope\.json': no such file/ });
   cases.push({ what: 'no --config', args: ['train', '--data', corpus, '--steps', '2', '--out', join(tmp, 'm-x')], code: 2, message: /needs --config FILE/ });
   cases.push({ what: 'not a corpus', args: ['train', '--config', configPath, '--data', tmp, '--steps', '2', '--out', join(tmp, 'm-y')], code: 1, message: /is not a gns corpus/ });
-  cases.push({ what: 'gpu backend', args: ['train', '--config', configPath, '--data', corpus, '--steps', '2', '--out', join(tmp, 'm-z'), '--backend', 'gpu'], code: 2, message: /gpu backend is not wired into training yet/ });
+  cases.push({ what: 'gpu backend', args: ['train', '--config', configPath, '--data', corpus, '--steps', '2', '--out', join(tmp, 'm-z'), '--backend', 'gpu'], code: 2, message: /gpu backend \(WGSL kernels on Dawn\) does not exist yet/ });
   cases.push({ what: 'bad --lr', args: ['train', '--config', configPath, '--data', corpus, '--steps', '2', '--out', join(tmp, 'm-w'), '--lr', 'fast'], code: 2, message: /--lr needs a positive number/ });
   cases.push({ what: 'resume with nothing there', args: ['train', '--data', corpus, '--out', join(tmp, 'm-none'), '--resume'], code: 3, message: /no training checkpoint to resume/ });
 

@@ -110,10 +110,10 @@ const commands: Record<string, Command> = {
     run: runData,
   },
   train: {
-    summary: 'train the reference transformer on a corpus; saves config, safetensors weights and optimizer state',
+    summary: 'train the transformer on a corpus (cpu backend by default); saves config, safetensors weights and optimizer state',
     usage:
       'gns train --config model.json --data DIR --steps N --out DIR [--batch N] [--max-tokens N] [--lr X] [--seed N] [--save-every K] [--dtype f32|f64]\n' +
-      '           [--resume] [--direction aarch64-riscv64|riscv64-aarch64] [--backend reference] [--json]',
+      '           [--resume] [--direction aarch64-riscv64|riscv64-aarch64] [--backend cpu|reference] [--threads N] [--json]',
     flags: [
       ...commonFlags,
       { name: 'config', value: true },
@@ -129,6 +129,7 @@ const commands: Record<string, Command> = {
       { name: 'resume', value: false },
       { name: 'direction', value: true },
       { name: 'backend', value: true },
+      { name: 'threads', value: true },
     ],
     run: runTrain,
   },
@@ -656,11 +657,10 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   const usage = commands['train']!.usage;
   const json = args.flags.has('json');
   if (args.positionals.length > 0) throw new CliError(`train takes no positional arguments (got '${args.positionals[0]}')\nusage: ${usage}`, ExitCode.usage);
-  const backend = stringFlag(args, 'backend') ?? 'reference';
-  if (backend === 'cpu' || backend === 'gpu') {
-    throw new CliError(`the ${backend} backend is not wired into training yet; only --backend reference (the float64 reference model, slow but exact) trains for now`, ExitCode.usage);
-  }
-  if (backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (only 'reference' trains for now)`, ExitCode.usage);
+  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
+  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
+  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
+  const threads = intFlag(args, 'threads', 1);
   const data = stringFlag(args, 'data');
   const out = stringFlag(args, 'out');
   if (data === undefined || out === undefined) throw new CliError(`train needs --data DIR (a corpus from gns data build) and --out DIR\nusage: ${usage}`, ExitCode.usage);
@@ -675,8 +675,10 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   return lmErrors(async () => {
     const { runTraining, renderTrainSummary } = await import('./train.js');
     let bar: ProgressBar | undefined;
-    const summary = runTraining(
+    const summary = await runTraining(
       {
+        backend,
+        ...(threads !== undefined ? { threads } : {}),
         ...(config !== undefined ? { config } : {}),
         data,
         ...(steps !== undefined ? { steps } : {}),

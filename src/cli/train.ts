@@ -10,6 +10,8 @@ import { readManifest, readRecords } from '../data/stats.js';
 import { EOS, forward, initParams, makeBatch, parameterCount, type ModelConfig, type Pair, type Params } from '../lm/reference/model.js';
 import { AdamW, learningRate, trainStep, type Schedule } from '../lm/reference/train.js';
 import { Tokenizer } from '../lm/tokenizer.js';
+import { CpuKernels } from '../lm/engine/cpu/kernels.js';
+import { CpuModel } from '../lm/engine/cpu/model.js';
 import {
   hasTrainingCheckpoint,
   loadTrainingCheckpoint,
@@ -184,6 +186,9 @@ export interface DataSource {
 
 /** Model, optimiser, schedule and sampler together: `step()` advances all of them, `save()` stores all of them. */
 export class TrainingRun {
+  /** The CPU backend's copy of the model, when training runs there (see `useCpu`). */
+  private cpu: { readonly kernels: CpuKernels; readonly model: CpuModel } | undefined;
+
   private constructor(
     readonly config: ModelConfig,
     readonly params: Params,
@@ -228,6 +233,35 @@ export class TrainingRun {
     return new TrainingRun(ckpt.config, ckpt.params, ckpt.optimizer, sampler, ckpt.state);
   }
 
+  /**
+   * Moves training onto the CPU backend's WebAssembly kernels (f32): the parameters and the
+   * optimizer's moments are copied there, and `save` copies them back (exactly: f32 values widen
+   * to f64 without loss, so a CPU run resumes bit for bit).
+   */
+  async useCpu(threads?: number): Promise<void> {
+    const kernels = await CpuKernels.create(threads !== undefined ? { threads } : {});
+    const model = CpuModel.fromParams(kernels, this.config, this.params);
+    model.loadOptimizerState(this.optimizer.step, this.optimizer.m, this.optimizer.v);
+    this.cpu = { kernels, model };
+  }
+
+  /** Releases the CPU backend's worker threads. */
+  async close(): Promise<void> {
+    await this.cpu?.kernels.close();
+    this.cpu = undefined;
+  }
+
+  /** Copies the CPU backend's weights and moments back into `params` and the optimizer. */
+  private syncFromCpu(): void {
+    if (this.cpu === undefined) return;
+    for (const [name, w] of this.cpu.model.weightsByName()) this.params.get(name)!.data.set(w);
+    const { step, m, v } = this.cpu.model.optimizerState();
+    this.optimizer.step = step;
+    for (const [moments, from] of [[this.optimizer.m, m], [this.optimizer.v, v]] as const) {
+      for (const [name, data] of from) moments.set(name, { shape: [...this.params.get(name)!.shape], data: Float64Array.from(data) });
+    }
+  }
+
   /** Steps completed. */
   get step(): number {
     return this.state.step;
@@ -247,7 +281,11 @@ export class TrainingRun {
   trainStep(): StepReport {
     const pairs = this.sampler.next();
     const lr = learningRate(this.state.step, this.state.schedule);
-    const r = trainStep(this.params, this.config, makeBatch(pairs), this.optimizer, lr, this.state.clip);
+    const batch = makeBatch(pairs);
+    const o = this.optimizer;
+    const r = this.cpu
+      ? this.cpu.model.trainStep(batch, lr, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, clip: this.state.clip })
+      : trainStep(this.params, this.config, batch, o, lr, this.state.clip);
     let tokens = 0;
     for (const p of pairs) tokens += p.source.length + p.target.length + 1;
     this.state = { ...this.state, step: this.state.step + 1, lastLoss: r.loss };
@@ -260,15 +298,18 @@ export class TrainingRun {
     let sum = 0;
     let tokens = 0;
     for (let i = 0; i < pairs.length; i += this.state.batch.size) {
-      const r = forward(this.params, this.config, makeBatch(pairs.slice(i, i + this.state.batch.size)));
-      sum += r.loss * r.tokens;
-      tokens += r.tokens;
+      const batch = makeBatch(pairs.slice(i, i + this.state.batch.size));
+      const count = batch.tgtLengths.reduce((a, b) => a + b, 0);
+      const loss = this.cpu ? this.cpu.model.forward(batch).loss : forward(this.params, this.config, batch).loss;
+      sum += loss * count;
+      tokens += count;
     }
     return { loss: sum / tokens, tokens };
   }
 
   /** Saves the checkpoint into `dir` (see src/lm/checkpoint.ts), copying `vocab` in. */
   save(dir: string, vocab?: string): void {
+    this.syncFromCpu();
     const state: TrainState = { ...this.trainState, vocab: vocab !== undefined ? MODEL_FILES.vocab : this.state.vocab };
     saveTrainingCheckpoint(dir, { config: this.config, params: this.params, optimizer: this.optimizer, state }, vocab, { 'gns.direction': state.data.direction });
   }
@@ -300,12 +341,18 @@ export interface TrainCommand {
   /** Save a checkpoint every this many steps (0: only at the end). */
   readonly saveEvery: number;
   readonly weights?: WriteDtype;
+  /** `cpu` (the WebAssembly kernels, f32; the default) or `reference` (float64, slow, the oracle). */
+  readonly backend?: TrainBackend;
+  /** Threads of the cpu backend (default: every core). */
+  readonly threads?: number;
 }
+
+export type TrainBackend = 'cpu' | 'reference';
 
 /** What `gns train` reports. */
 export interface TrainSummary {
   readonly out: string;
-  readonly backend: 'reference';
+  readonly backend: TrainBackend;
   readonly direction: string;
   readonly parameters: number;
   readonly steps: { readonly from: number; readonly to: number; readonly total: number };
@@ -352,7 +399,7 @@ function averaged(xs: readonly number[], points: number): number[] {
  * invocation, the steps to do, and a short detail (loss, tokens/s). Throws `CommandError`,
  * `WeightsError`, `DataError` or `VocabError` for the CLI to map to exit codes.
  */
-export function runTraining(cmd: TrainCommand, progress: (done: number, total: number, detail: string) => void = () => {}): TrainSummary {
+export async function runTraining(cmd: TrainCommand, progress: (done: number, total: number, detail: string) => void = () => {}): Promise<TrainSummary> {
   if (!DIRECTIONS.includes(cmd.direction)) throw new CommandError(`--direction takes ${DIRECTIONS.join(' or ')}, got '${cmd.direction}'`, 'usage');
   const notes: string[] = [];
   const checkpointThere = hasTrainingCheckpoint(cmd.out) || existsSync(join(cmd.out, MODEL_FILES.weights));
@@ -422,6 +469,24 @@ export function runTraining(cmd: TrainCommand, progress: (done: number, total: n
     });
   }
 
+  const backend = cmd.backend ?? 'cpu';
+  if (backend === 'cpu') await run.useCpu(cmd.threads);
+  try {
+    return trainLoop(run, cmd, backend, vocabPath, { train, valid }, notes, progress);
+  } finally {
+    await run.close();
+  }
+}
+
+function trainLoop(
+  run: TrainingRun,
+  cmd: TrainCommand,
+  backend: TrainBackend,
+  vocabPath: string,
+  { train, valid }: { train: { pairs: Pair[]; skipped: number }; valid: { pairs: Pair[]; skipped: number } },
+  notes: string[],
+  progress: (done: number, total: number, detail: string) => void,
+): TrainSummary {
   const state = run.trainState;
   const from = run.step;
   const total = state.schedule.total;
@@ -444,7 +509,7 @@ export function runTraining(cmd: TrainCommand, progress: (done: number, total: n
   const files = [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.vocab, MODEL_FILES.optimizer, MODEL_FILES.state];
   return {
     out: cmd.out,
-    backend: 'reference',
+    backend,
     direction: cmd.direction,
     parameters: run.parameters,
     steps: { from, to: run.step, total },

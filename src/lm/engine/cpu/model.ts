@@ -129,6 +129,26 @@ export class CpuModel {
     }
   }
 
+  /** AdamW's step count and moments (f32, copied out), for checkpoints. */
+  optimizerState(): { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
+    const m = new Map<string, Float32Array>();
+    const v = new Map<string, Float32Array>();
+    for (const [name, mv] of this.moments) {
+      m.set(name, mv.m.data.slice());
+      v.set(name, mv.v.data.slice());
+    }
+    return { step: this.steps, m, v };
+  }
+
+  /** Restores AdamW's step count and moments (rounded to f32; a moment not given stays zero). */
+  loadOptimizerState(step: number, m: ReadonlyMap<string, { readonly data: ArrayLike<number> }>, v: ReadonlyMap<string, { readonly data: ArrayLike<number> }>): void {
+    this.steps = step;
+    for (const [name, mv] of this.moments) {
+      mv.m.data.set(m.get(name)?.data ?? new Float32Array(mv.m.length));
+      mv.v.data.set(v.get(name)?.data ?? new Float32Array(mv.v.length));
+    }
+  }
+
   /** The current weights, copied out by name (f32). */
   weightsByName(): Map<string, Float32Array> {
     return new Map([...this.weights].map(([n, w]) => [n, w.data.slice()]));

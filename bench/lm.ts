@@ -10,7 +10,8 @@
 // take the cores from the next engine.
 //
 // Then training throughput (tokens/s) of the CPU backend on a ~5M-parameter config, with the
-// float64 reference as the same-run peer (onnxruntime-node cannot train).
+// float64 reference as the same-run peer (onnxruntime-node cannot train), and decode throughput
+// of batched beam search (beam 1 and 4) on both engines.
 //
 // Usage: node dist/bench/lm.js [--threads N] [--runs R]
 // Prints human lines, then one JSON object as the very last line.
@@ -20,6 +21,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import ort from 'onnxruntime-node';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
 import { CpuModel } from '../src/lm/engine/cpu/model.js';
+import { CpuIncrementalDecoder } from '../src/lm/engine/cpu/decode.js';
+import { beamSearch } from '../src/lm/reference/decode.js';
 import { initParams, makeBatch, parameterCount, type ModelConfig, type Pair } from '../src/lm/reference/model.js';
 import { AdamW, trainStep } from '../src/lm/reference/train.js';
 import { Rng } from '../src/util/random.js';
@@ -215,7 +218,8 @@ async function main(): Promise<void> {
   const geoFma = geomean(results.map((r) => r.ratio_fma));
   console.log(`geometric mean ours/ort ${geo.toFixed(2)}, ours_fma/ort ${geoFma.toFixed(2)}`);
   const training = await trainingThroughput(threads);
-  console.log(JSON.stringify({ bench: 'lm', threads, runs, shapes: results, ratio_geomean: round(geo, 3), ratio_fma_geomean: round(geoFma, 3), training }));
+  const decoding = await decodeThroughput(threads);
+  console.log(JSON.stringify({ bench: 'lm', threads, runs, shapes: results, ratio_geomean: round(geo, 3), ratio_fma_geomean: round(geoFma, 3), training, decoding }));
 }
 
 // ---- training throughput -------------------------------------------------------------------
@@ -273,3 +277,44 @@ async function trainingThroughput(threads: number): Promise<Record<string, numbe
 }
 
 await main();
+
+// ---- decode throughput ----------------------------------------------------------------------
+
+/**
+ * Output tokens per second of batched beam search (beam 1 and 4) with the KV cache, on the CPU
+ * backend and on the float64 reference, for the same ~5M-parameter config: 8 sources of 48
+ * tokens, 32 output tokens each (untrained weights rarely stop early; the count is of real
+ * steps). Tokens are counted per hypothesis row, as a decoder produces them.
+ */
+async function decodeThroughput(threads: number): Promise<Record<string, number>> {
+  const config = TRAIN_CONFIG;
+  const params = initParams(config, 2);
+  const rng = new Rng(3);
+  const sources = Array.from({ length: 8 }, () => Array.from({ length: 48 }, () => 4 + rng.int(config.vocab - 4)));
+  const maxLen = 32;
+  const produced = (hyps: ReturnType<typeof beamSearch>, beam: number): number => hyps.reduce((a, h) => a + Math.max(...h.map((x) => x.steps.length)), 0) * beam;
+  const kernels = await CpuKernels.create({ threads, relaxedSimd: false });
+  const out: Record<string, number> = {};
+  try {
+    const model = CpuModel.fromParams(kernels, config, params);
+    for (const beam of [1, 4]) {
+      const decoder = new CpuIncrementalDecoder(model, sources);
+      const t0 = performance.now();
+      const hyps = beamSearch(params, config, sources, { beam, maxLen, decoder });
+      const seconds = (performance.now() - t0) / 1000;
+      decoder.close();
+      out[`cpu_beam${beam}_tokens_per_s`] = round(produced(hyps, beam) / seconds, 1);
+    }
+  } finally {
+    await kernels.close();
+  }
+  // The reference on one source, beam 1 (it is the slow peer; a larger batch would not help it).
+  const t1 = performance.now();
+  const ref = beamSearch(params, config, sources.slice(0, 1), { beam: 1, maxLen: 8 });
+  out['reference_beam1_tokens_per_s'] = round(produced(ref, 1) / ((performance.now() - t1) / 1000), 1);
+  console.log(
+    `decoding, beam search with KV cache, 8 sources of 48 tokens: cpu backend beam 1 ${out['cpu_beam1_tokens_per_s']} tokens/s, ` +
+      `beam 4 ${out['cpu_beam4_tokens_per_s']} tokens/s; float64 reference beam 1 ${out['reference_beam1_tokens_per_s']} tokens/s`,
+  );
+  return out;
+}

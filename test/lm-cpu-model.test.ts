@@ -11,6 +11,10 @@ import { AdamW, greedyDecode, learningRate, trainStep } from '../src/lm/referenc
 import { EOS } from '../src/lm/tokenizer.js';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
 import { CpuModel } from '../src/lm/engine/cpu/model.js';
+import { CpuIncrementalDecoder } from '../src/lm/engine/cpu/decode.js';
+import { beamSearch, IncrementalDecoder } from '../src/lm/reference/decode.js';
+import { loadModel } from '../src/lm/checkpoint.js';
+import { repoPath } from './helpers/golden.js';
 
 function pairs(rng: Rng, n: number, vocab: number): Pair[] {
   const seq = (len: number): number[] => Array.from({ length: len }, () => 4 + rng.int(vocab - 4));
@@ -162,6 +166,68 @@ test('cpu model: trains the reversal task on the CPU backend to >= 99% held-out 
     }
     t.diagnostic(`cpu backend: ${steps} steps in ${seconds.toFixed(1)} s, final loss ${last.toFixed(4)}, held-out token accuracy ${((100 * correct) / total).toFixed(2)}%`);
     assert.ok(correct / total >= 0.99, `accuracy ${correct}/${total}`);
+  } finally {
+    await kernels.close();
+  }
+});
+
+test('cpu model: the incremental decoder matches the reference step by step (logits, cross-attention)', async () => {
+  const kernels = await CpuKernels.create({ threads: 2 });
+  try {
+    for (const [i, config] of variants.entries()) {
+      const params = initParams(config, 31 + i);
+      const rng = new Rng(400 + i);
+      const sources = [0, 1, 2].map(() => Array.from({ length: 2 + rng.int(8) }, () => 4 + rng.int(config.vocab - 4)));
+      const ref = new IncrementalDecoder(params, config, sources);
+      const cpu = new CpuIncrementalDecoder(CpuModel.fromParams(kernels, config, params), sources);
+      const rows = [0, 1, 2, 1];
+      const [sr, sc] = [ref.start(rows), cpu.start(rows)];
+      let tokens = [1, 1, 1, 1];
+      for (let step = 0; step < 6; step++) {
+        const a = ref.step(sr, tokens);
+        const b = cpu.step(sc, tokens);
+        let worst = 0;
+        let scale = 0;
+        for (let j = 0; j < a.logits.data.length; j++) {
+          worst = Math.max(worst, Math.abs(a.logits.data[j]! - b.logits.data[j]!));
+          scale = Math.max(scale, Math.abs(a.logits.data[j]!));
+        }
+        assert.ok(worst <= 1e-4 * Math.max(1, scale), `variant ${i} step ${step}: max |logit diff| ${worst}`);
+        for (let l = 0; l < config.decoderLayers; l++) {
+          const pa = a.crossAttention[l]!.data;
+          const pb = b.crossAttention[l]!.data;
+          for (let j = 0; j < pa.length; j++) assert.ok(Math.abs(pa[j]! - pb[j]!) <= 1e-4, `variant ${i} step ${step} layer ${l}: attention differs`);
+        }
+        tokens = tokens.map((_, r) => 4 + ((step * 7 + r * 3) % (config.vocab - 4)));
+        if (step === 2) {
+          sr.reorder([3, 3, 0, 2]);
+          sc.reorder([3, 3, 0, 2]);
+        }
+      }
+      cpu.close();
+    }
+  } finally {
+    await kernels.close();
+  }
+});
+
+test('cpu model: greedy and beam-4 search on the CPU decoder give the reference\'s hypotheses on the tiny checkpoint', async () => {
+  const { config, params } = loadModel(repoPath('test/fixtures/lm/reverse'));
+  const rng = new Rng(77);
+  const sources = Array.from({ length: 16 }, () => [...Array.from({ length: 3 + rng.int(6) }, () => 4 + rng.int(10)), EOS]);
+  const kernels = await CpuKernels.create({ threads: 2 });
+  try {
+    const model = CpuModel.fromParams(kernels, config, params);
+    for (const beam of [1, 4]) {
+      const ref = beamSearch(params, config, sources, { beam, maxLen: 12 });
+      const decoder = new CpuIncrementalDecoder(model, sources);
+      const got = beamSearch(params, config, sources, { beam, maxLen: 12, decoder });
+      decoder.close();
+      sources.forEach((_, b) => {
+        assert.deepEqual(got[b]!.map((h) => h.tokens), ref[b]!.map((h) => h.tokens), `beam ${beam}, source ${b}`);
+        got[b]!.forEach((h, j) => assert.ok(Math.abs(h.score - ref[b]![j]!.score) < 1e-3, `beam ${beam}, source ${b}: score ${h.score} vs ${ref[b]![j]!.score}`));
+      });
+    }
   } finally {
     await kernels.close();
   }

@@ -168,6 +168,16 @@ export class DecoderState {
   }
 }
 
+/**
+ * What beam search needs of a decoder: the encoded sources' lengths, fresh states, and steps.
+ * `IncrementalDecoder` is the float64 one; the CPU backend has its own (src/lm/engine/cpu).
+ */
+export interface StepDecoder {
+  readonly encoded: { readonly size: number; readonly srcLen: number; readonly lengths: readonly number[] };
+  start(sourceOfRow: readonly number[], capacity?: number): DecoderState;
+  step(state: DecoderState, tokens: readonly number[]): StepOutput;
+}
+
 /** What one decoding step gives for every row. */
 export interface StepOutput {
   /** Next-token logits `[rows, vocab]`. */
@@ -185,7 +195,7 @@ export interface StepOutput {
  * output into `out[oOff..]` (which must be zero) and, when given, the probabilities of head h into
  * `probs[pOff + h·pStride + j]`.
  */
-function attendRow(
+export function attendRow(
   Q: Float64Array,
   qOff: number,
   K: Float64Array,
@@ -233,7 +243,7 @@ function attendRow(
  * The incremental decoder: encodes a batch of sources once, then advances any number of rows
  * (hypotheses, each reading one of the sources) one token at a time.
  */
-export class IncrementalDecoder {
+export class IncrementalDecoder implements StepDecoder {
   readonly encoded: EncodedSources;
   private readonly positions: Tensor;
 
@@ -348,6 +358,8 @@ export interface BeamSearchOptions {
   readonly nBest?: number;
   /** Decoder layer whose head-averaged cross-attention is reported; default the last. */
   readonly attentionLayer?: number;
+  /** The decoder to run, built on the same sources; default a float64 `IncrementalDecoder`. */
+  readonly decoder?: StepDecoder;
 }
 
 /** One output token of a hypothesis. */
@@ -481,7 +493,8 @@ export function beamSearch(params: Params, config: ModelConfig, sources: readonl
   }
   if (sources.length === 0) return [];
   const limit = Math.min(options.maxLen, config.maxLen - 1);
-  const decoder = new IncrementalDecoder(params, config, sources);
+  const decoder = options.decoder ?? new IncrementalDecoder(params, config, sources);
+  if (decoder.encoded.size !== sources.length) throw new RangeError(`beamSearch: the decoder encoded ${decoder.encoded.size} sources, not ${sources.length}`);
   const { srcLen, lengths } = decoder.encoded;
   const V = config.vocab;
   const H = config.nHeads;

@@ -36,7 +36,8 @@ export class CpuModel {
   private steps = 0;
 
   private constructor(
-    private readonly k: CpuKernels,
+    /** The kernels this model runs on (the incremental decoder allocates from them too). */
+    readonly k: CpuKernels,
     readonly config: ModelConfig,
     private readonly weights: ReadonlyMap<string, F32Buffer>,
     private readonly positions: { readonly enc: F32Buffer; readonly dec: F32Buffer },
@@ -149,6 +150,16 @@ export class CpuModel {
     }
   }
 
+  /** A weight buffer by parameter name. */
+  weight(name: string): F32Buffer {
+    return need(this.weights, name);
+  }
+
+  /** The position table of one side (learned weights or the sinusoidal table). */
+  positionTable(side: 'enc' | 'dec'): F32Buffer {
+    return this.positions[side];
+  }
+
   /** The current weights, copied out by name (f32). */
   weightsByName(): Map<string, Float32Array> {
     return new Map([...this.weights].map(([n, w]) => [n, w.data.slice()]));
@@ -224,7 +235,8 @@ export class CpuModel {
 
   // ---- the two stacks -------------------------------------------------------------------------
 
-  private encode(batch: Batch): F32Buffer {
+  /** The encoder's output `[B·S, d]` for a batch's sources (only `src`, `srcLengths`, `size`, `srcLen` are read). */
+  encode(batch: Pick<Batch, 'src' | 'srcLengths' | 'size' | 'srcLen'>): F32Buffer {
     const { size: B, srcLen: S } = batch;
     const mask = attentionMask(B, S, S, { keyLengths: batch.srcLengths });
     let x = this.embed(batch.src, B * S, S, 'enc');
@@ -288,7 +300,8 @@ export class CpuModel {
     return x;
   }
 
-  private norm(prefix: string, x: F32Buffer, rows: number): F32Buffer {
+  /** LayerNorm of `rows` rows with the parameters under `prefix` (a building block; also used by the incremental decoder). */
+  norm(prefix: string, x: F32Buffer, rows: number): F32Buffer {
     const d = this.config.dModel;
     const y = this.k.alloc(rows * d);
     const mean = this.k.alloc(rows);
@@ -304,7 +317,7 @@ export class CpuModel {
   }
 
   /** `x·W + b` for `x[rows, in]`, `W[in, out]`. */
-  private linear(prefix: string, w: string, b: string, x: F32Buffer, rows: number, inDim: number, outDim: number): F32Buffer {
+  linear(prefix: string, w: string, b: string, x: F32Buffer, rows: number, inDim: number, outDim: number): F32Buffer {
     const y = this.k.alloc(rows * outDim);
     const W = need(this.weights, `${prefix}.${w}`);
     this.k.matmul(x, W, y, rows, outDim, inDim);
@@ -318,7 +331,8 @@ export class CpuModel {
     return y;
   }
 
-  private ffn(prefix: string, x: F32Buffer, rows: number): F32Buffer {
+  /** The feed-forward block under `prefix`. */
+  ffn(prefix: string, x: F32Buffer, rows: number): F32Buffer {
     const { dModel: d, dFF } = this.config;
     const h = this.linear(prefix, 'w1', 'b1', x, rows, d, dFF);
     const g = this.k.alloc(rows * dFF);

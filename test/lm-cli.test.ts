@@ -123,6 +123,15 @@ test('gns lm decode prints the translation, and --json gives per-token probabili
     assert.ok(Number.isInteger(tok.source.index) && tok.source.index >= 0 && tok.source.index < out.sourceTokens);
     assert.ok(tok.source.weight > 0 && tok.source.weight <= 1);
   }
+  assert.equal(out.backend, 'cpu');
+  // The float64 reference decodes the same text; beam 3 keeps 3 hypotheses, best first.
+  const ref = JSON.parse(run(['lm', 'decode', '--model', model, '--input', blockPath, '--max-len', '30', '--backend', 'reference', '--json']).stdout) as DecodeSummary;
+  assert.equal(ref.text, out.text);
+  assert.equal(ref.backend, 'reference');
+  const beam = JSON.parse(run(['lm', 'decode', '--model', model, '--input', blockPath, '--max-len', '30', '--beam', '3', '--json']).stdout) as DecodeSummary;
+  assert.equal(beam.hypotheses.length, 3);
+  assert.equal(beam.hypotheses[0]!.text, beam.text);
+  assert.ok(beam.hypotheses.every((h, i) => i === 0 || h.ended !== beam.hypotheses[0]!.ended || h.score <= beam.hypotheses[i - 1]!.score));
   const wrongIsa = run(['lm', 'decode', '--model', model, '--input', blockPath, '--from', 'riscv64']);
   assert.equal(wrongIsa.code, 2);
   assert.match(wrongIsa.stderr, /translates aarch64-riscv64; it does not read riscv64/);

@@ -1,6 +1,7 @@
 // `gns lm decode`: runs a trained model directory on one block of assembly. The block is parsed
 // and printed back in the canonical spelling the corpus uses (so the model sees text shaped like
-// its training data), tokenized, decoded greedily, and detokenized with the source's labels.
+// its training data), tokenized, decoded by beam search (beam 1 is greedy) on the CPU backend or
+// the float64 reference, and detokenized with the source's labels.
 // Per output token it can report the probability, the top-k alternatives and the source token
 // the cross-attention looked at most: the alignment signal the sketching stage builds on.
 
@@ -9,7 +10,10 @@ import { frontEnd, isaNames, parseAsm } from '../asm/index.js';
 import { detectIsa } from '../asm/detect.js';
 import { loadModel, MODEL_FILES } from '../lm/checkpoint.js';
 import { EOS } from '../lm/reference/model.js';
-import { greedyDecode } from '../lm/reference/train.js';
+import { beamSearch } from '../lm/reference/decode.js';
+import { CpuKernels } from '../lm/engine/cpu/kernels.js';
+import { CpuModel } from '../lm/engine/cpu/model.js';
+import { CpuIncrementalDecoder } from '../lm/engine/cpu/decode.js';
 import { SPECIAL_TOKENS, Tokenizer } from '../lm/tokenizer.js';
 import { WeightsError } from '../lm/safetensors.js';
 import { CommandError } from './train.js';
@@ -24,6 +28,9 @@ export interface DecodeCommand {
   /** Most output tokens (default: as many as the model's maxLen allows). */
   readonly maxLen?: number;
   readonly topK: number;
+  /** Beam width (1: greedy). */
+  readonly beam: number;
+  readonly backend: 'cpu' | 'reference';
 }
 
 /** One output token. */
@@ -48,6 +55,9 @@ export interface DecodeSummary {
   /** Whether the model ended the output itself (EOS) rather than running into the length limit. */
   readonly ended: boolean;
   readonly tokens: DecodedToken[];
+  /** Every hypothesis the beam kept, best first (the first is `text`), with its score. */
+  readonly hypotheses: ReadonlyArray<{ readonly text: string; readonly score: number; readonly ended: boolean }>;
+  readonly backend: 'cpu' | 'reference';
 }
 
 function tokenName(tok: Tokenizer, id: number, labels: readonly string[]): string {
@@ -72,7 +82,7 @@ function canonicalBlock(text: string, isa: IsaName, name: string): string {
  * Runs `gns lm decode`. Throws `WeightsError` for a missing or broken model directory and
  * `CommandError` for bad flags and bad input.
  */
-export function runDecode(cmd: DecodeCommand): DecodeSummary {
+export async function runDecode(cmd: DecodeCommand): Promise<DecodeSummary> {
   const model = loadModel(cmd.model);
   if (model.vocabPath === undefined) throw new WeightsError(`'${cmd.model}' has no ${MODEL_FILES.vocab}: the model cannot tokenize without the vocabulary it was trained with`);
   const tok = Tokenizer.load(model.vocabPath);
@@ -91,7 +101,19 @@ export function runDecode(cmd: DecodeCommand): DecodeSummary {
     throw new CommandError(`'${cmd.inputName}' is ${source.length} tokens long (with EOS), but the model reads at most maxLen ${model.config.maxLen}; split the block`, 'input');
   }
   const limit = cmd.maxLen ?? model.config.maxLen - 1;
-  const result = greedyDecode(model.params, model.config, source, limit, cmd.topK);
+  // Beam 1 without a length penalty is exactly greedy decoding.
+  const options = { beam: cmd.beam, maxLen: limit, topK: cmd.topK, lengthPenalty: cmd.beam === 1 ? 0 : 0.6 };
+  let hyps;
+  if (cmd.backend === 'cpu') {
+    const kernels = await CpuKernels.create();
+    try {
+      const decoder = new CpuIncrementalDecoder(CpuModel.fromParams(kernels, model.config, model.params), [source]);
+      hyps = beamSearch(model.params, model.config, [source], { ...options, decoder })[0]!;
+    } finally {
+      await kernels.close();
+    }
+  } else hyps = beamSearch(model.params, model.config, [source], options)[0]!;
+  const result = hyps[0]!;
   const labels = encoded.labels;
   const tokens: DecodedToken[] = result.tokens.map((id, i) => {
     const step = result.steps[i]!;
@@ -102,7 +124,7 @@ export function runDecode(cmd: DecodeCommand): DecodeSummary {
     return {
       id,
       text: tokenName(tok, id, labels),
-      prob: step.top[0]!.prob,
+      prob: step.prob,
       top: step.top.map((t) => ({ id: t.id, text: tokenName(tok, t.id, labels), prob: t.prob })),
       source: { index: best, text: tokenName(tok, source[best]!, labels), weight: step.attention[best]! },
     };
@@ -116,5 +138,7 @@ export function runDecode(cmd: DecodeCommand): DecodeSummary {
     text: tok.decode(result.tokens, labels),
     ended: result.ended,
     tokens,
+    hypotheses: hyps.map((h) => ({ text: tok.decode(h.tokens, labels), score: h.score, ended: h.ended })),
+    backend: cmd.backend,
   };
 }

@@ -134,9 +134,18 @@ const commands: Record<string, Command> = {
     run: runTrain,
   },
   lm: {
-    summary: 'run a trained model: translate one block of assembly by greedy decoding',
-    usage: 'gns lm decode --model DIR --input FILE|- [--from ISA] [--max-len N] [--top-k K] [--json]',
-    flags: [...commonFlags, { name: 'model', value: true }, { name: 'input', value: true, alias: 'i' }, { name: 'from', value: true }, { name: 'max-len', value: true }, { name: 'top-k', value: true }],
+    summary: 'run a trained model: translate one block of assembly by beam search (beam 1: greedy)',
+    usage: 'gns lm decode --model DIR --input FILE|- [--from ISA] [--beam K] [--max-len N] [--top-k K] [--backend cpu|reference] [--json]',
+    flags: [
+      ...commonFlags,
+      { name: 'model', value: true },
+      { name: 'input', value: true, alias: 'i' },
+      { name: 'from', value: true },
+      { name: 'beam', value: true },
+      { name: 'max-len', value: true },
+      { name: 'top-k', value: true },
+      { name: 'backend', value: true },
+    ],
     run: runLm,
   },
   fmt: {
@@ -714,6 +723,10 @@ async function runLm(args: ParsedArgs): Promise<number> {
   if (model === undefined || input === undefined) throw new CliError(`lm decode needs --model DIR and --input FILE (or - for stdin)\nusage: ${usage}`, ExitCode.usage);
   const maxLen = intFlag(args, 'max-len', 1);
   const topK = intFlag(args, 'top-k', 1) ?? 5;
+  const beam = intFlag(args, 'beam', 1) ?? 1;
+  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
+  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
+  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
   const from = stringFlag(args, 'from');
   let text: string;
   try {
@@ -725,7 +738,7 @@ async function runLm(args: ParsedArgs): Promise<number> {
   }
   return lmErrors(async () => {
     const { runDecode } = await import('./lm.js');
-    const r = runDecode({ model, text, inputName: input === '-' ? '<stdin>' : input, ...(from !== undefined ? { from } : {}), ...(maxLen !== undefined ? { maxLen } : {}), topK });
+    const r = await runDecode({ model, text, inputName: input === '-' ? '<stdin>' : input, ...(from !== undefined ? { from } : {}), ...(maxLen !== undefined ? { maxLen } : {}), topK, beam, backend });
     if (json) {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       return ExitCode.ok;

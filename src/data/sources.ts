@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IsaName } from '../ir/program.js';
 import { run } from '../util/proc.js';
+import { writeFileAtomic } from '../util/fs.js';
 import type { OptLevel } from './pairs.js';
 
 export type Origin = 'project' | 'gcc' | 'csmith';
@@ -42,12 +43,10 @@ export function cacheRoot(): string {
 
 let tmpCounter = 0;
 
-/** Writes through a temporary name and a rename, so an interrupted build leaves no half file. */
+/** Writes through a temporary name and a rename (creating the folder), so an interrupted build leaves no half file. */
 export function writeAtomic(path: string, data: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writeFileAtomic(path, data);
 }
 
 // ---------------------------------------------------------------------------------------------

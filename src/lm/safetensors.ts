@@ -6,8 +6,8 @@
 // problem rather than handing back garbage. Writes go through a temporary file and a rename, so a
 // crash never leaves a half-written file under the real name.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic as writeAtomically } from '../util/fs.js';
 
 /** A weights or model-directory file that is missing, corrupt, or does not fit its configuration. */
 export class WeightsError extends Error {
@@ -145,24 +145,9 @@ export function encodeSafetensors(tensors: Iterable<readonly [string, TensorLike
  * disk, then renamed over `path` (atomic on POSIX file systems).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    writeAtomically(path, data);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // The temporary file was never created, or is already gone.
-    }
     throw new WeightsError(`cannot write '${path}': ${(e as Error).message}`);
   }
 }

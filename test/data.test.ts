@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { expectGolden, repoPath } from './helpers/golden.js';
 import { Tokenizer } from '../src/lm/tokenizer.js';
 import { alignment } from '../src/data/pairs.js';
-import type { Manifest, ProgramEntry } from '../src/data/build.js';
+import { buildCorpus, type Manifest, type ProgramEntry } from '../src/data/build.js';
 import { readRecords } from '../src/data/stats.js';
 
 const gns = repoPath('bin/gns.js');
@@ -265,4 +265,27 @@ test('data build: the bundled example\'s pairs and stats match their golden file
   const stats = gnsRun(['data', 'stats', out]);
   assert.equal(stats.code, 0, stats.stderr);
   expectGolden(repoPath('test/golden/data/sum.stats.txt'), stats.stdout);
+});
+
+test('data build: shards rotate at the shard size, and the manifest counts every record of every shard', async () => {
+  const out = join(tmp, 'small-shards');
+  // In process, on the test's private (now warm) cache.
+  const saved = process.env['GNS_CACHE_DIR'];
+  process.env['GNS_CACHE_DIR'] = env.GNS_CACHE_DIR;
+  try {
+    await buildCorpus({ out, csmithSeeds: [], gccTests: 0, projectDirs: [repoPath('test/fixtures/c')], opts: ['O0'], seed: 1, split: [0.9, 0.05], jobs: 2, shardSize: 200 });
+  } finally {
+    if (saved === undefined) delete process.env['GNS_CACHE_DIR'];
+    else process.env['GNS_CACHE_DIR'] = saved;
+  }
+  const m = readManifest(out);
+  assert.ok(m.shards.some((s) => s.file.endsWith('.0002.jsonl')), 'some group filled several shards');
+  let total = 0;
+  for (const s of m.shards) {
+    const lines = readFileSync(join(out, s.file), 'utf8').split('\n').filter(Boolean).length;
+    assert.equal(lines, s.records, s.file);
+    assert.ok(lines <= 200, `${s.file} holds ${lines} records`);
+    total += lines;
+  }
+  assert.equal(total, m.counts.pairs.kept);
 });

@@ -118,8 +118,16 @@ export function splitOf(normalizedHash: string, seed: number, [train, valid]: re
 }
 
 /** Appends records to `<split>/<from>-<to>.<opt>.NNNN.jsonl`, starting a new file every `size` records. */
+interface OpenShard {
+  readonly fd: number;
+  readonly file: string;
+  records: number;
+  readonly index: number;
+  readonly hash: ReturnType<typeof createHash>;
+}
+
 class ShardWriter {
-  private readonly open = new Map<string, { fd: number; file: string; records: number; index: number; hash: ReturnType<typeof createHash> }>();
+  private readonly open = new Map<string, OpenShard>();
   readonly done: { file: string; records: number; sha256: string }[] = [];
 
   constructor(private readonly dir: string, private readonly size: number) {}
@@ -129,7 +137,7 @@ class ShardWriter {
     let s = this.open.get(group);
     if (s && s.records >= this.size) {
       this.close(group);
-      s = { ...this.start(group, s.index + 1) };
+      s = this.start(group, s.index + 1);
     }
     s ??= this.start(group, 0);
     const line = JSON.stringify(r) + '\n';
@@ -138,7 +146,7 @@ class ShardWriter {
     s.records++;
   }
 
-  private start(group: string, index: number): { fd: number; file: string; records: number; index: number; hash: ReturnType<typeof createHash> } {
+  private start(group: string, index: number): OpenShard {
     const file = `${group}.${String(index).padStart(4, '0')}.jsonl`;
     mkdirSync(join(this.dir, group.split('/')[0]!), { recursive: true });
     const s = { fd: openSync(join(this.dir, file), 'w'), file, records: 0, index, hash: createHash('sha256') };

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, WeightsError, type TensorLike } from '../src/lm/safetensors.js';
 import { loadModel, loadTrainingCheckpoint, MODEL_FILES, optimizerMoments, parseModelConfig, saveModel } from '../src/lm/checkpoint.js';
-import { EOS, initParams, type ModelConfig, type Pair, type Params } from '../src/lm/reference/model.js';
+import { initParams, type ModelConfig, type Pair, type Params } from '../src/lm/reference/model.js';
 import { buildVocab, PieceCounts } from '../src/lm/tokenizer.js';
 import { BatchSampler, defaultSchedule, TrainingRun } from '../src/cli/train.js';
 import { Rng } from '../src/util/random.js';
+import { FIRST_SYMBOL, reversalPair, SYMBOLS } from '../scripts/tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gns-ckpt-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -239,13 +240,10 @@ test('model directories: save and load, and a config that does not fit the weigh
 // Resuming
 // ---------------------------------------------------------------------------------------------
 
-/** Reversal pairs over symbols 4..13, as in lm-train.test.ts; the source ends in EOS. */
+/** Reversal pairs (scripts/tiny-model.ts's task) of 2-7 symbols. */
 function pairs(count: number, seed: number): Pair[] {
   const rng = new Rng(seed);
-  return Array.from({ length: count }, () => {
-    const seq = Array.from({ length: 2 + rng.int(6) }, () => 4 + rng.int(10));
-    return { source: [...seq, EOS], target: [...seq].reverse() };
-  });
+  return Array.from({ length: count }, () => reversalPair(Array.from({ length: 2 + rng.int(6) }, () => FIRST_SYMBOL + rng.int(SYMBOLS))));
 }
 
 const source = { corpus: 'synthetic', direction: 'aarch64-riscv64', skipped: 0 };

@@ -7,14 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../src/util/random.js';
 import { backward, forward, initParams, makeBatch, type ModelConfig, type Pair } from '../src/lm/reference/model.js';
-import { AdamW, greedyDecode, learningRate, trainStep } from '../src/lm/reference/train.js';
-import { EOS } from '../src/lm/tokenizer.js';
+import { AdamW, greedyDecode, trainStep } from '../src/lm/reference/train.js';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
 import { CpuModel } from '../src/lm/engine/cpu/model.js';
 import { CpuIncrementalDecoder } from '../src/lm/engine/cpu/decode.js';
 import { beamSearch, IncrementalDecoder } from '../src/lm/reference/decode.js';
 import { loadModel } from '../src/lm/checkpoint.js';
 import { repoPath } from './helpers/golden.js';
+import { heldOutSequences, reversalAccuracy, reversalPair, TINY_CONFIG, tinySequence, trainReversal } from '../scripts/tiny-model.js';
 
 function pairs(rng: Rng, n: number, vocab: number): Pair[] {
   const seq = (len: number): number[] => Array.from({ length: len }, () => 4 + rng.int(vocab - 4));
@@ -124,48 +124,22 @@ test('cpu model: AdamW steps follow the reference, and are bit-identical for 1, 
 });
 
 test('cpu model: trains the reversal task on the CPU backend to >= 99% held-out token accuracy', async (t) => {
-  const config: ModelConfig = { vocab: 14, dModel: 32, nHeads: 2, dFF: 64, encoderLayers: 1, decoderLayers: 1, maxLen: 10, tiedEmbeddings: true, positions: 'sinusoidal' };
-  const seq = (rng: Rng): number[] => Array.from({ length: 3 + rng.int(6) }, () => 4 + rng.int(10));
-  const heldRng = new Rng(999);
-  const held = new Set<string>();
-  const heldOut: number[][] = [];
-  while (heldOut.length < 200) {
-    const s = seq(heldRng);
-    if (!held.has(s.join())) {
-      held.add(s.join());
-      heldOut.push(s);
-    }
-  }
+  const config = TINY_CONFIG;
+  const { sequences: heldOut, keys: held } = heldOutSequences(200);
   const kernels = await CpuKernels.create({ threads: 1 });
   try {
     const model = CpuModel.fromParams(kernels, config, initParams(config, 1));
-    const rng = new Rng(5);
     const steps = 700;
     const t0 = performance.now();
-    let last = 0;
-    for (let step = 0; step < steps; step++) {
-      const batch: Pair[] = [];
-      while (batch.length < 32) {
-        const s = seq(rng);
-        if (!held.has(s.join())) batch.push({ source: [...s, EOS], target: [...s].reverse() });
-      }
-      last = model.trainStep(makeBatch(batch), learningRate(step, { peak: 5e-3, warmup: 50, total: steps }), { beta2: 0.98, clip: 1 }).loss;
-    }
+    const losses = trainReversal(steps, (batch, lr) => model.trainStep(batch, lr, { beta2: 0.98, clip: 1 }).loss, held);
+    const last = losses[losses.length - 1]!;
     const seconds = (performance.now() - t0) / 1000;
     // Decode with the reference on the trained f32 weights: the backend trained them.
     const params = initParams(config, 1);
     for (const [name, w] of model.weightsByName()) params.get(name)!.data.set(w);
-    let correct = 0;
-    let total = 0;
-    for (const s of heldOut) {
-      const expected = [...[...s].reverse(), EOS];
-      const out = greedyDecode(params, config, [...s, EOS], 12);
-      const got = out.ended ? [...out.tokens, EOS] : out.tokens;
-      expected.forEach((id, i) => (correct += got[i] === id ? 1 : 0));
-      total += expected.length;
-    }
-    t.diagnostic(`cpu backend: ${steps} steps in ${seconds.toFixed(1)} s, final loss ${last.toFixed(4)}, held-out token accuracy ${((100 * correct) / total).toFixed(2)}%`);
-    assert.ok(correct / total >= 0.99, `accuracy ${correct}/${total}`);
+    const { tokens: accuracy } = reversalAccuracy(heldOut, heldOut.map((s) => greedyDecode(params, config, reversalPair(s).source, 12)));
+    t.diagnostic(`cpu backend: ${steps} steps in ${seconds.toFixed(1)} s, final loss ${last.toFixed(4)}, held-out token accuracy ${(100 * accuracy).toFixed(2)}%`);
+    assert.ok(accuracy >= 0.99, `accuracy ${accuracy}`);
   } finally {
     await kernels.close();
   }
@@ -214,7 +188,7 @@ test('cpu model: the incremental decoder matches the reference step by step (log
 test('cpu model: greedy and beam-4 search on the CPU decoder give the reference\'s hypotheses on the tiny checkpoint', async () => {
   const { config, params } = loadModel(repoPath('test/fixtures/lm/reverse'));
   const rng = new Rng(77);
-  const sources = Array.from({ length: 16 }, () => [...Array.from({ length: 3 + rng.int(6) }, () => 4 + rng.int(10)), EOS]);
+  const sources = Array.from({ length: 16 }, () => reversalPair(tinySequence(rng)).source);
   const kernels = await CpuKernels.create({ threads: 2 });
   try {
     const model = CpuModel.fromParams(kernels, config, params);

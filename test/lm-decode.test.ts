@@ -11,8 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModel } from '../src/lm/checkpoint.js';
 import { repoPath } from './helpers/golden.js';
+import { FIRST_SYMBOL, heldOutSequences, reversalAccuracy, reversalPair, SYMBOLS } from '../scripts/tiny-model.js';
 import { Rng } from '../src/util/random.js';
-import { BOS, decode, encode, EOS, initParams, ModelConfig, Pair, Params } from '../src/lm/reference/model.js';
+import { BOS, decode, encode, EOS, initParams, ModelConfig, Params } from '../src/lm/reference/model.js';
 import { greedyDecode } from '../src/lm/reference/train.js';
 import { beamSearch, Hypothesis, IncrementalDecoder, lengthPenalty } from '../src/lm/reference/decode.js';
 import { liftAlignment, poolScores, scoreAgainstRecord, scoreAlignment, AlignmentScore } from '../src/lm/align.js';
@@ -255,52 +256,13 @@ test('beam search: a batch of sources equals searching each alone, and runs are 
 // A trained model: reversal, as in lm-train.test.ts
 // ---------------------------------------------------------------------------------------------
 
-/** Symbols are ids 4..13 (0..3 are PAD, BOS, EOS, SEP, as in the tokenizer). */
-const FIRST_SYMBOL = 4;
-const SYMBOLS = 10;
-
-function randomSequence(rng: Rng): number[] {
-  const n = 3 + rng.int(6);
-  return Array.from({ length: n }, () => FIRST_SYMBOL + rng.int(SYMBOLS));
-}
-
-function pairOf(seq: readonly number[]): Pair {
-  return { source: [...seq, EOS], target: [...seq].reverse() };
-}
-
-/** Token accuracy against the reversal (EOS included) and the count of exact outputs. */
-function accuracy(inputs: readonly (readonly number[])[], outputs: ReadonlyArray<{ tokens: readonly number[]; ended: boolean }>): { tokens: number; exact: number } {
-  let correct = 0;
-  let total = 0;
-  let exact = 0;
-  inputs.forEach((s, i) => {
-    const expected = [...[...s].reverse(), EOS];
-    const o = outputs[i]!;
-    const got = o.ended ? [...o.tokens, EOS] : [...o.tokens];
-    expected.forEach((id, k) => {
-      if (got[k] === id) correct++;
-    });
-    total += expected.length;
-    if (got.length === expected.length && got.every((id, k) => id === expected[k])) exact++;
-  });
-  return { tokens: correct / total, exact };
-}
-
 test('beam search and alignment on a trained reversal model', async (t) => {
   // The committed tiny checkpoint (scripts/tiny-model.ts: lm-train.test.ts's recipe, 700 steps).
   const { config, params } = loadModel(repoPath('test/fixtures/lm/reverse'));
-  const heldOut: number[][] = [];
-  const held = new Set<string>();
-  const testRng = new Rng(999);
-  while (heldOut.length < 200) {
-    const s = randomSequence(testRng);
-    if (held.has(s.join())) continue;
-    held.add(s.join());
-    heldOut.push(s);
-  }
+  const heldOut = heldOutSequences(200).sequences;
   t.diagnostic(`model: ${config.dModel} wide, ${config.encoderLayers}+${config.decoderLayers} layers`);
 
-  const sources = heldOut.map((s) => pairOf(s).source);
+  const sources = heldOut.map((s) => reversalPair(s).source);
   const t1 = performance.now();
   const greedy = sources.map((src) => greedyDecode(params, config, src, 12));
   const greedyMs = performance.now() - t1;
@@ -310,9 +272,9 @@ test('beam search and alignment on a trained reversal model', async (t) => {
   const t3 = performance.now();
   const beam4 = beamSearch(params, config, sources, { beam: 4, maxLen: 12 });
   const beam4Ms = performance.now() - t3;
-  const g = accuracy(heldOut, greedy);
-  const b1 = accuracy(heldOut, beam1);
-  const b4 = accuracy(heldOut, beam4.map((h) => h[0]!));
+  const g = reversalAccuracy(heldOut, greedy);
+  const b1 = reversalAccuracy(heldOut, beam1);
+  const b4 = reversalAccuracy(heldOut, beam4.map((h) => h[0]!));
   t.diagnostic(`greedy (full recompute) ${greedyMs.toFixed(0)} ms, beam 1 batched ${beam1Ms.toFixed(0)} ms, beam 4 batched ${beam4Ms.toFixed(0)} ms for 200 sources`);
   t.diagnostic(`held-out token accuracy: greedy ${(g.tokens * 100).toFixed(2)}% (${g.exact}/200 exact), beam 4 ${(b4.tokens * 100).toFixed(2)}% (${b4.exact}/200 exact)`);
 

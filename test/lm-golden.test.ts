@@ -9,9 +9,8 @@ import { Rng } from '../src/util/random.js';
 import { loadModel } from '../src/lm/checkpoint.js';
 import { greedyDecode } from '../src/lm/reference/train.js';
 import { beamSearch } from '../src/lm/reference/decode.js';
-import { EOS } from '../src/lm/tokenizer.js';
 import { expectGolden, repoPath } from './helpers/golden.js';
-import { TINY_CONFIG, tinySequence } from '../scripts/tiny-model.js';
+import { reversalPair, TINY_CONFIG, tinySequence } from '../scripts/tiny-model.js';
 
 const argmax = (xs: readonly number[]): number => xs.reduce((best, x, i) => (x > xs[best]! ? i : best), 0);
 
@@ -19,7 +18,7 @@ test('lm golden: greedy and beam-4 decoding of the committed tiny checkpoint', (
   const model = loadModel(repoPath('test/fixtures/lm/reverse'));
   assert.deepEqual(model.config, TINY_CONFIG);
   const rng = new Rng(4242);
-  const sources = Array.from({ length: 12 }, () => [...tinySequence(rng), EOS]);
+  const sources = Array.from({ length: 12 }, () => reversalPair(tinySequence(rng)).source);
   const beams = beamSearch(model.params, model.config, sources, { beam: 4, maxLen: 12, nBest: 2 });
   const lines: string[] = [];
   let correct = 0;

@@ -6,67 +6,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../src/util/random.js';
-import { EOS, initParams, makeBatch, ModelConfig, Pair, parameterCount } from '../src/lm/reference/model.js';
-import { AdamW, clipGradNorm, gradNorm, greedyDecode, learningRate, trainStep } from '../src/lm/reference/train.js';
+import { EOS, parameterCount } from '../src/lm/reference/model.js';
+import { AdamW, clipGradNorm, gradNorm, greedyDecode, learningRate } from '../src/lm/reference/train.js';
 import { fromArray } from '../src/lm/reference/tensor.js';
-
-/** Symbols are ids 4..13 (0..3 are PAD, BOS, EOS, SEP, as in the tokenizer). */
-const FIRST_SYMBOL = 4;
-const SYMBOLS = 10;
-
-function randomSequence(rng: Rng): number[] {
-  const n = 3 + rng.int(6);
-  return Array.from({ length: n }, () => FIRST_SYMBOL + rng.int(SYMBOLS));
-}
-
-/** The source ends in EOS, as a real source does; it gives the encoder the sequence's end to count from. */
-function pairOf(seq: readonly number[]): Pair {
-  return { source: [...seq, EOS], target: [...seq].reverse() };
-}
+import { heldOutSequences, reversalPair, TINY_CONFIG as config, trainTiny } from '../scripts/tiny-model.js';
 
 test('lm reference training: a tiny model learns to reverse sequences, and its cross-attention aligns', async (t) => {
-  const config: ModelConfig = {
-    vocab: FIRST_SYMBOL + SYMBOLS,
-    dModel: 32,
-    nHeads: 2,
-    dFF: 64,
-    encoderLayers: 1,
-    decoderLayers: 1,
-    maxLen: 10,
-    tiedEmbeddings: true,
-    positions: 'sinusoidal',
-  };
   const steps = 700;
-  const batchSize = 32;
-  const schedule = { peak: 5e-3, warmup: 50, total: steps };
-
   // Held out: 200 distinct sequences that training never sees.
-  const heldOut: number[][] = [];
-  const held = new Set<string>();
-  const testRng = new Rng(999);
-  while (heldOut.length < 200) {
-    const s = randomSequence(testRng);
-    if (held.has(s.join())) continue;
-    held.add(s.join());
-    heldOut.push(s);
-  }
-
-  const params = initParams(config, 1);
-  const optimizer = new AdamW({ beta2: 0.98, weightDecay: 0.01 });
-  const dataRng = new Rng(5);
-  const losses: number[] = [];
+  const { sequences: heldOut, keys: held } = heldOutSequences(200);
   const t0 = performance.now();
-  for (let step = 0; step < steps; step++) {
-    const pairs: Pair[] = [];
-    while (pairs.length < batchSize) {
-      const s = randomSequence(dataRng);
-      if (!held.has(s.join())) pairs.push(pairOf(s));
-    }
-    const r = trainStep(params, config, makeBatch(pairs), optimizer, learningRate(step, schedule), 1);
-    assert.ok(Number.isFinite(r.loss), `step ${step}: loss ${r.loss}`);
-    losses.push(r.loss);
-  }
+  const { params, losses } = trainTiny(steps, held);
+  losses.forEach((loss, step) => assert.ok(Number.isFinite(loss), `step ${step}: loss ${loss}`));
   const trainSeconds = (performance.now() - t0) / 1000;
 
   const t1 = performance.now();
@@ -78,7 +29,7 @@ test('lm reference training: a tiny model learns to reverse sequences, and its c
   let mass = 0;
   for (const s of heldOut) {
     const expected = [...[...s].reverse(), EOS];
-    const out = greedyDecode(params, config, pairOf(s).source, 12);
+    const out = greedyDecode(params, config, reversalPair(s).source, 12);
     assert.equal(out.steps.length, out.tokens.length + (out.ended ? 1 : 0));
     const got = out.ended ? [...out.tokens, EOS] : out.tokens;
     expected.forEach((id, i) => {
@@ -108,7 +59,7 @@ test('lm reference training: a tiny model learns to reverse sequences, and its c
   const firstLoss = mean(losses.slice(0, 10));
   const lastLoss = mean(losses.slice(-50));
 
-  t.diagnostic(`model: ${parameterCount(params)} parameters, ${steps} steps of ${batchSize} sequences`);
+  t.diagnostic(`model: ${parameterCount(params)} parameters, ${steps} steps of 32 sequences`);
   t.diagnostic(`training took ${trainSeconds.toFixed(1)} s, greedy decoding of 200 sequences ${evalSeconds.toFixed(1)} s`);
   t.diagnostic(`loss: first 10 steps ${firstLoss.toFixed(4)}, last 50 steps ${lastLoss.toFixed(4)}`);
   t.diagnostic(`held-out token accuracy ${(accuracy * 100).toFixed(2)}% (${correct}/${total}), exact sequences ${exact}/200`);

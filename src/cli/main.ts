@@ -534,20 +534,17 @@ async function runData(args: ParsedArgs): Promise<number> {
   const usage = commands['data']!.usage;
   const [sub, ...rest] = args.positionals;
   const json = args.flags.has('json');
-  const { DataError } = await import('../data/build.js');
-  const { VocabError } = await import('../lm/tokenizer.js');
-  try {
-    if (sub === 'build') {
-      if (rest.length > 0) throw new CliError(`data build takes no positional arguments (got '${rest[0]}')\nusage: ${usage}`, ExitCode.usage);
-      return await runDataBuild(args, json);
-    }
-    if (sub === 'stats') {
-      if (rest.length > 1) throw new CliError(`data stats takes one corpus folder\nusage: ${usage}`, ExitCode.usage);
+  if (sub === 'build') {
+    if (rest.length > 0) throw new CliError(`data build takes no positional arguments (got '${rest[0]}')\nusage: ${usage}`, ExitCode.usage);
+    return domainErrors(() => runDataBuild(args, json));
+  }
+  if (sub === 'stats') {
+    if (rest.length > 1) throw new CliError(`data stats takes one corpus folder\nusage: ${usage}`, ExitCode.usage);
+    return domainErrors(async () => {
       const { corpusStats, renderStats } = await import('../data/stats.js');
-      const dir = rest[0] ?? 'data';
       let bar: ProgressBar | undefined;
       let shown = 0;
-      const stats = corpusStats(dir, (done, total) => {
+      const stats = corpusStats(rest[0] ?? 'data', (done, total) => {
         bar ??= new ProgressBar(total, 'stats', !json && process.stderr.isTTY === true);
         bar.tick('', done - shown);
         shown = done;
@@ -555,11 +552,7 @@ async function runData(args: ParsedArgs): Promise<number> {
       bar?.finish();
       process.stdout.write(json ? JSON.stringify(stats, null, 2) + '\n' : renderStats(stats));
       return ExitCode.ok;
-    }
-  } catch (e) {
-    if (e instanceof DataError) throw new CliError(e.message, e.kind === 'input' ? ExitCode.inputErrors : ExitCode.io);
-    if (e instanceof VocabError) throw new CliError(e.message, ExitCode.io);
-    throw e;
+    });
   }
   throw new CliError(`${sub === undefined ? 'data needs a subcommand' : `unknown data subcommand '${sub}'`}: build or stats\nusage: ${usage}`, ExitCode.usage);
 }
@@ -567,33 +560,29 @@ async function runData(args: ParsedArgs): Promise<number> {
 async function runDataBuild(args: ParsedArgs, json: boolean): Promise<number> {
   const { buildCorpus } = await import('../data/build.js');
   const { parseSeeds } = await import('../data/sources.js');
-  const str = (name: string): string | undefined => {
-    const v = args.flags.get(name);
-    return typeof v === 'string' ? v : undefined;
-  };
   let csmithSeeds: number[] = [];
-  const seedSpec = str('csmith');
+  const seedSpec = stringFlag(args, 'csmith');
   if (seedSpec !== undefined) {
     const parsed = parseSeeds(seedSpec);
     if (typeof parsed === 'string') throw new CliError(`--csmith: ${parsed}`, ExitCode.usage);
     csmithSeeds = parsed;
   }
-  const gccSpec = str('gcc-tests') ?? '0';
+  const gccSpec = stringFlag(args, 'gcc-tests') ?? '0';
   if (gccSpec !== 'all' && !/^[0-9]+$/.test(gccSpec)) throw new CliError(`--gcc-tests takes a count or 'all', got '${gccSpec}'`, ExitCode.usage);
-  const opts = (str('opt') ?? 'O0').split(',').map((o) => o.trim());
+  const opts = (stringFlag(args, 'opt') ?? 'O0').split(',').map((o) => o.trim());
   for (const o of opts) if (!['O0', 'O1', 'O2'].includes(o)) throw new CliError(`--opt takes O0, O1 or O2 (comma-separated), got '${o}'`, ExitCode.usage);
-  const splitSpec = str('split') ?? '90/5/5';
+  const splitSpec = stringFlag(args, 'split') ?? '90/5/5';
   const parts = /^(\d+)\/(\d+)\/(\d+)$/.exec(splitSpec)?.slice(1).map(Number);
   if (!parts || parts[0]! + parts[1]! + parts[2]! !== 100 || parts[0] === 0) throw new CliError(`--split takes train/valid/test percentages that add up to 100, like 90/5/5; got '${splitSpec}'`, ExitCode.usage);
-  const cDirs = str('c-dir')?.split(',').filter(Boolean) ?? defaultCDirs();
+  const cDirs = stringFlag(args, 'c-dir')?.split(',').filter(Boolean) ?? defaultCDirs();
   const { cpus } = await import('node:os');
   const jobs = intFlag(args, 'jobs', 1) ?? Math.max(1, cpus().length);
   let bar: ProgressBar | undefined;
   const result = await buildCorpus({
-    out: str('out') ?? 'data',
+    out: stringFlag(args, 'out') ?? 'data',
     csmithSeeds,
     gccTests: gccSpec === 'all' ? 'all' : Number(gccSpec),
-    ...(str('gcc-source') !== undefined ? { gccSource: str('gcc-source')! } : {}),
+    ...(stringFlag(args, 'gcc-source') !== undefined ? { gccSource: stringFlag(args, 'gcc-source')! } : {}),
     projectDirs: cDirs,
     opts: opts as ('O0' | 'O1' | 'O2')[],
     seed: intFlag(args, 'seed', 0) ?? 1,
@@ -633,8 +622,8 @@ function defaultCDirs(): string[] {
 // gns train and gns lm
 // ---------------------------------------------------------------------------------------------
 
-/** Maps the language-model modules' errors to exit codes: bad input 1, bad flags 2, files 3. */
-async function lmErrors<T>(work: () => Promise<T>): Promise<T> {
+/** Maps the corpus and language-model modules' errors to exit codes: bad input 1, bad flags 2, files 3. */
+async function domainErrors<T>(work: () => Promise<T>): Promise<T> {
   const { CommandError } = await import('./train.js');
   const { WeightsError } = await import('../lm/safetensors.js');
   const { DataError } = await import('../data/build.js');
@@ -654,6 +643,14 @@ function stringFlag(args: ParsedArgs, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** `--backend` (or `GNS_BACKEND`): cpu, the default, or the float64 reference. */
+function backendFlag(args: ParsedArgs): 'cpu' | 'reference' {
+  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
+  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
+  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
+  return backend;
+}
+
 function positiveNumberFlag(args: ParsedArgs, name: string): number | undefined {
   const v = stringFlag(args, name);
   if (v === undefined) return undefined;
@@ -666,9 +663,7 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   const usage = commands['train']!.usage;
   const json = args.flags.has('json');
   if (args.positionals.length > 0) throw new CliError(`train takes no positional arguments (got '${args.positionals[0]}')\nusage: ${usage}`, ExitCode.usage);
-  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
-  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
-  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
+  const backend = backendFlag(args);
   const threads = intFlag(args, 'threads', 1);
   const data = stringFlag(args, 'data');
   const out = stringFlag(args, 'out');
@@ -681,7 +676,7 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   const seed = intFlag(args, 'seed', 0);
   const lr = positiveNumberFlag(args, 'lr');
   const config = stringFlag(args, 'config');
-  return lmErrors(async () => {
+  return domainErrors(async () => {
     const { runTraining, renderTrainSummary } = await import('./train.js');
     let bar: ProgressBar | undefined;
     const summary = await runTraining(
@@ -724,9 +719,7 @@ async function runLm(args: ParsedArgs): Promise<number> {
   const maxLen = intFlag(args, 'max-len', 1);
   const topK = intFlag(args, 'top-k', 1) ?? 5;
   const beam = intFlag(args, 'beam', 1) ?? 1;
-  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
-  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
-  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
+  const backend = backendFlag(args);
   const from = stringFlag(args, 'from');
   let text: string;
   try {
@@ -736,7 +729,7 @@ async function runLm(args: ParsedArgs): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`cannot read '${input}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`, ExitCode.io);
   }
-  return lmErrors(async () => {
+  return domainErrors(async () => {
     const { runDecode } = await import('./lm.js');
     const r = await runDecode({ model, text, inputName: input === '-' ? '<stdin>' : input, ...(from !== undefined ? { from } : {}), ...(maxLen !== undefined ? { maxLen } : {}), topK, beam, backend });
     if (json) {

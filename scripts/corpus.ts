@@ -7,11 +7,10 @@
 // CLI: node dist/scripts/corpus.js --seeds 1-200 [--no-fixtures] [--cache DIR] [--json]
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultJobs, mapLimit, run } from '../src/util/proc.js';
-import { CSMITH_INCLUDE, CSMITH_OPTIONS, gccFor, parseSeeds as parseSeedSpec, sha256, writeAtomic } from '../src/data/sources.js';
+import { cacheRoot, CSMITH_INCLUDE, CSMITH_OPTIONS, gccFor, parseSeeds as parseSeedSpec, sha256, writeAtomic } from '../src/data/sources.js';
 
 export { gccFor };
 
@@ -115,9 +114,7 @@ export function fixturesDir(): string {
 }
 
 export function defaultCacheDir(): string {
-  const env = process.env['GNS_CACHE_DIR'];
-  if (env !== undefined && env !== '') return join(env, 'corpus');
-  return join(homedir(), '.cache', 'gns', 'corpus');
+  return join(cacheRoot(), 'corpus');
 }
 
 interface Toolchain {

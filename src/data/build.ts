@@ -11,7 +11,7 @@ import type { IsaName } from '../ir/program.js';
 import { parseAsm } from '../asm/index.js';
 import { mapLimit } from '../util/proc.js';
 import { buildVocab, PieceCounts, type VocabFile } from '../lm/tokenizer.js';
-import { type OptLevel, type PairRecord, type Split, pairBlocks, prepareSide } from './pairs.js';
+import { LOCAL_LABELS, type OptLevel, type PairRecord, type Split, pairBlocks, prepareSide } from './pairs.js';
 import {
   compileToAsm,
   csmithSources,
@@ -227,13 +227,13 @@ async function processProgram(p: SourceProgram, opts: BuildOptions, gccVersions:
 function pairKey(r: PairRecord): string {
   const order: string[] = [];
   const norm = (text: string, seed: readonly string[]): string =>
-    text.replace(/\.L[\w.$]*/g, (l) => {
+    text.replace(LOCAL_LABELS, (l) => {
       let k = seed.indexOf(l);
       if (k < 0) k = order.push(l) - 1;
       return `<L${k}>`;
     });
   const src = norm(r.src, []);
-  const tgt = norm(r.tgt.replace(/\.L[\w.$]*/g, (l) => r.labels[l] ?? `${l}@t`), order);
+  const tgt = norm(r.tgt.replace(LOCAL_LABELS, (l) => r.labels[l] ?? `${l}@t`), order);
   return createHash('sha1').update(`${r.from}>${r.to}.${r.opt}\0${src}\0${tgt}`).digest('base64');
 }
 

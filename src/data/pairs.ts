@@ -108,9 +108,12 @@ function locSignature(side: Side, instructions: readonly number[]): string {
   return [...new Set(locs)].sort().join(' ');
 }
 
+/** A local label (`.L5`, `.LC0`) anywhere in block text. */
+export const LOCAL_LABELS = /\.L[\w.$]*/g;
+
 /** The local labels a text uses, in order of first use. */
 function labelsIn(text: string): string[] {
-  return [...new Set(text.match(/\.L[\w.$]*/g) ?? [])];
+  return [...new Set(text.match(LOCAL_LABELS) ?? [])];
 }
 
 /**

@@ -6,7 +6,8 @@
 // the cross-attention looked at most: the alignment signal the sketching stage builds on.
 
 import type { IsaName } from '../ir/program.js';
-import { frontEnd, isaNames, parseAsm } from '../asm/index.js';
+import { isaNames, parseAsm } from '../asm/index.js';
+import { canonicalText } from '../data/pairs.js';
 import { detectIsa } from '../asm/detect.js';
 import { loadModel, MODEL_FILES } from '../lm/checkpoint.js';
 import { EOS } from '../lm/reference/model.js';
@@ -72,10 +73,9 @@ function canonicalBlock(text: string, isa: IsaName, name: string): string {
     const d = errors[0]!;
     throw new CommandError(`${d.span.file}:${d.span.line}:${d.span.column}: ${d.message}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}`, 'input');
   }
-  const fe = frontEnd(isa);
-  const lines = program.statements.filter((s) => s.kind === 'insn').map((s) => fe.printInstruction(s as never, true));
-  if (lines.length === 0) throw new CommandError(`'${name}' holds no instructions to translate`, 'input');
-  return lines.join('\n');
+  const instructions = program.statements.flatMap((s, i) => (s.kind === 'insn' ? [i] : []));
+  if (instructions.length === 0) throw new CommandError(`'${name}' holds no instructions to translate`, 'input');
+  return canonicalText(program, instructions);
 }
 
 /**

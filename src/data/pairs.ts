@@ -96,10 +96,13 @@ export function prepareSide(program: Program): Side {
   };
 }
 
-/** The canonical text of a block: its instructions, one per line. */
-function blockText(side: Side, instructions: readonly number[]): string {
-  const fe = frontEnd(side.program.isa);
-  return instructions.map((i) => fe.printInstruction(side.program.statements[i] as never, true)).join('\n');
+/**
+ * The canonical text of instructions (statement indices) of a program, one per line, no
+ * indentation: the spelling corpus records hold, and so what the model reads and writes.
+ */
+export function canonicalText(program: Program, instructions: readonly number[]): string {
+  const fe = frontEnd(program.isa);
+  return instructions.map((i) => fe.printInstruction(program.statements[i] as never, true)).join('\n');
 }
 
 function locSignature(side: Side, instructions: readonly number[]): string {
@@ -173,8 +176,8 @@ export function pairBlocks(
       const si = cs.blocks[s]!.instructions;
       const ti = ct.blocks[t]!.instructions;
       if (si.length === 0 || ti.length === 0) continue;
-      const src = blockText(source, si);
-      const tgt = blockText(target, ti);
+      const src = canonicalText(source.program, si);
+      const tgt = canonicalText(target.program, ti);
       const labels: Record<string, string> = {};
       for (const l of labelsIn(tgt)) {
         const m = labelMap.get(l) ?? dataLabels.get(l);

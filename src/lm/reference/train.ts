@@ -96,8 +96,11 @@ export class AdamW {
   }
 }
 
+/** Gradients by name, of either engine (float64 reference tensors, f32 CPU buffers). */
+export type AnyGrads = ReadonlyMap<string, { readonly data: Float64Array | Float32Array }>;
+
 /** The global L2 norm of all gradients together. */
-export function gradNorm(grads: Grads): number {
+export function gradNorm(grads: AnyGrads): number {
   let s = 0;
   for (const g of grads.values()) for (let i = 0; i < g.data.length; i++) s += g.data[i]! * g.data[i]!;
   return Math.sqrt(s);
@@ -107,7 +110,7 @@ export function gradNorm(grads: Grads): number {
  * Scales all gradients together so their global L2 norm is at most `maxNorm` (the direction is
  * kept; per-tensor clipping would change it). Returns the norm before clipping.
  */
-export function clipGradNorm(grads: Grads, maxNorm: number): number {
+export function clipGradNorm(grads: AnyGrads, maxNorm: number): number {
   const norm = gradNorm(grads);
   if (norm > maxNorm && norm > 0) {
     const s = maxNorm / norm;

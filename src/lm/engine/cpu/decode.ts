@@ -89,7 +89,7 @@ export class CpuIncrementalDecoder implements StepDecoder {
           const c = state.cache(r, l);
           attendRow(q.data, r * d, c.keys, c.values, 0, t + 1, d, H, ctx, r * d, scores);
         }
-        x = add(x, model.linear(`${p}.self`, 'wo', 'bo', k.f32(ctx), N, d, d));
+        x = model.residual(x, model.linear(`${p}.self`, 'wo', 'bo', k.f32(ctx), N, d, d));
         const n2 = model.norm(`${p}.ln2`, x, N);
         const q2 = widen(model.linear(`${p}.cross`, 'wq', 'bq', n2, N, d, d), [N, d]);
         const ctx2 = new Float64Array(N * d);
@@ -99,19 +99,13 @@ export class CpuIncrementalDecoder implements StepDecoder {
           attendRow(q2.data, r * d, this.crossKeys[l]!, this.crossValues[l]!, b * srcLen * d, lengths[b]!, d, H, ctx2, r * d, scores, probs, r * H * srcLen, srcLen);
         }
         crossAttention.push(fromArray([N, H, srcLen], probs));
-        x = add(x, model.linear(`${p}.cross`, 'wo', 'bo', k.f32(ctx2), N, d, d));
+        x = model.residual(x, model.linear(`${p}.cross`, 'wo', 'bo', k.f32(ctx2), N, d, d));
         const n3 = model.norm(`${p}.ln3`, x, N);
-        x = add(x, model.ffn(`${p}.ffn`, n3, N));
+        x = model.residual(x, model.ffn(`${p}.ffn`, n3, N));
       }
       state.length = t + 1;
-      const hidden = model.norm('dec.ln', x, N);
-      const logits = k.alloc(N * V);
-      if (config.tiedEmbeddings) k.matmul(hidden, model.weight('embed'), logits, N, V, d, { transB: true });
-      else k.matmul(hidden, model.weight('out.w'), logits, N, V, d);
-      const bias = model.weight('out.b').data;
-      const out = new Float64Array(N * V);
-      for (let r = 0; r < N; r++) for (let c = 0; c < V; c++) out[r * V + c] = Math.fround(logits.data[r * V + c]! + bias[c]!);
-      return { logits: fromArray([N, V], out), crossAttention };
+      const logits = model.logits(model.norm('dec.ln', x, N), N);
+      return { logits: widen(logits, [N, V]), crossAttention };
     } finally {
       k.release(stepMark);
     }
@@ -125,10 +119,4 @@ export class CpuIncrementalDecoder implements StepDecoder {
 
 function widen(b: F32Buffer, shape: number[]): Tensor {
   return fromArray(shape, Float64Array.from(b.data));
-}
-
-/** `x + f`, written into `f`. */
-function add(x: F32Buffer, f: F32Buffer): F32Buffer {
-  for (let i = 0; i < f.length; i++) f.data[i] = f.data[i]! + x.data[i]!;
-  return f;
 }

@@ -9,7 +9,7 @@
 
 import { attentionMask } from '../../reference/ops.js';
 import { type Batch, type ModelConfig, type Params, sinusoidalPositions, targetMask, validateConfig } from '../../reference/model.js';
-import { adamwUpdate, type AdamWOptions } from '../../reference/train.js';
+import { adamwUpdate, type AdamWOptions, clipGradNorm } from '../../reference/train.js';
 import type { CpuKernels, F32Buffer, I32Buffer } from './kernels.js';
 
 /** Result of {@link CpuModel.forward}: the masked mean loss and the logits `[B·T, V]`. */
@@ -32,6 +32,8 @@ export class CpuModel {
   /** Gradient of each activation buffer (keyed by its offset) during a training pass. */
   private readonly actGrads = new Map<number, F32Buffer>();
   private readonly paramGrads = new Map<string, F32Buffer>();
+  /** Each parameter's shape (AdamW decays the matrices only, as the reference does). */
+  private readonly shapes = new Map<string, number[]>();
   private readonly moments = new Map<string, { readonly m: F32Buffer; readonly v: F32Buffer }>();
   private steps = 0;
 
@@ -67,8 +69,6 @@ export class CpuModel {
     return model;
   }
 
-  private readonly shapes = new Map<string, number[]>();
-
   /** Loss and logits of a padded batch, exactly as the reference's `forward` defines them. */
   forward(batch: Batch): CpuForward {
     const mark = this.k.mark();
@@ -103,14 +103,7 @@ export class CpuModel {
     const mark = this.k.mark();
     try {
       const loss = this.lossAndGradients(batch);
-      let sq = 0;
-      for (const g of this.paramGrads.values()) for (const x of g.data) sq += x * x;
-      const gradNorm = Math.sqrt(sq);
-      const clip = options.clip ?? 1;
-      if (gradNorm > clip && gradNorm > 0) {
-        const s = clip / gradNorm;
-        for (const g of this.paramGrads.values()) for (let i = 0; i < g.data.length; i++) g.data[i]! *= s;
-      }
+      const gradNorm = clipGradNorm(this.paramGrads, options.clip ?? 1);
       this.steps++;
       const b1 = options.beta1 ?? 0.9;
       const b2 = options.beta2 ?? 0.999;
@@ -150,6 +143,16 @@ export class CpuModel {
     }
   }
 
+  /** The output layer: logits `[rows, V]` of final hidden states (tied: `y·embedᵀ`, else `y·W_out`), plus the bias. */
+  logits(y: F32Buffer, rows: number): F32Buffer {
+    const { vocab: V, dModel: d } = this.config;
+    const logits = this.k.alloc(rows * V);
+    if (this.config.tiedEmbeddings) this.k.matmul(y, need(this.weights, 'embed'), logits, rows, V, d, { transB: true });
+    else this.k.matmul(y, need(this.weights, 'out.w'), logits, rows, V, d);
+    addBias(logits, need(this.weights, 'out.b'), rows, V);
+    return logits;
+  }
+
   /** A weight buffer by parameter name. */
   weight(name: string): F32Buffer {
     return need(this.weights, name);
@@ -187,11 +190,8 @@ export class CpuModel {
     const enc = this.encode(batch);
     const y = this.decodeHidden(batch, enc);
     const rows = B * T;
-    const logits = this.k.alloc(rows * V);
+    const logits = this.logits(y, rows);
     const embedW = need(this.weights, 'embed');
-    if (this.config.tiedEmbeddings) this.k.matmul(y, embedW, logits, rows, V, d, { transB: true });
-    else this.k.matmul(y, need(this.weights, 'out.w'), logits, rows, V, d);
-    addBias(logits, need(this.weights, 'out.b'), rows, V);
     const mask = this.k.f32(targetMask(batch));
     const targets = this.k.i32(batch.tgtOut);
     if (!train) return { loss: this.k.crossEntropy(logits, targets, rows, V, { mask }), logits };
@@ -417,7 +417,7 @@ export class CpuModel {
    * `x + f`, written into `f`: the block's output is only read by this add, so its buffer (and
    * its gradient, which equals the sum's) can be the sum's.
    */
-  private residual(x: F32Buffer, f: F32Buffer): F32Buffer {
+  residual(x: F32Buffer, f: F32Buffer): F32Buffer {
     const X = x.data;
     const F = f.data;
     for (let i = 0; i < F.length; i++) F[i] = F[i]! + X[i]!;

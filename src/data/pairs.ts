@@ -151,13 +151,11 @@ export function pairBlocks(
       const sig = locSignature(target, ct.blocks[t]!.instructions);
       if (sig !== '') bySig.set(sig, [...(bySig.get(sig) ?? []), t]);
     }
+    const sigOf = new Map(matching.unmatchedSource.map((s) => [s, locSignature(source, cs.blocks[s]!.instructions)]));
     const sourceSigs = new Map<string, number>();
+    for (const sig of sigOf.values()) if (sig !== '') sourceSigs.set(sig, (sourceSigs.get(sig) ?? 0) + 1);
     for (const s of matching.unmatchedSource) {
-      const sig = locSignature(source, cs.blocks[s]!.instructions);
-      if (sig !== '') sourceSigs.set(sig, (sourceSigs.get(sig) ?? 0) + 1);
-    }
-    for (const s of matching.unmatchedSource) {
-      const sig = locSignature(source, cs.blocks[s]!.instructions);
+      const sig = sigOf.get(s)!;
       const ts = bySig.get(sig);
       if (sig !== '' && ts?.length === 1 && sourceSigs.get(sig) === 1) {
         pairs.set(s, ts[0]!);

@@ -38,6 +38,11 @@ export interface BasicBlock {
   readonly exit?: BlockExit;
   /** True when some instruction in the block has no table entry (UNSUPPORTED downstream). */
   readonly unsupported: boolean;
+  /**
+   * Set on an empty block the verifier adds to one side on an edge where the other side does work
+   * of its own (see `splitEdges` in src/verify/correspond.ts); never set by the CFG builder.
+   */
+  readonly added?: boolean;
   /** Registers live on entry and on exit, sorted. */
   liveIn: readonly string[];
   liveOut: readonly string[];

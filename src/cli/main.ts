@@ -394,15 +394,18 @@ async function runVerify(args: ParsedArgs): Promise<number> {
 
 function renderVerifyText(report: import('../verify/check.js').VerifyReport, srcPath: string, tgtPath: string): string {
   const where = (p: { index: number; label?: string; line?: number }): string => `${p.label ?? `block ${p.index}`}${p.line !== undefined ? ` (line ${p.line})` : ''}`;
+  const sourceOf = (b: import('../verify/check.js').BlockReport): string => (b.added ? 'edge (added)' : where(b.source));
+  const how = (b: import('../verify/check.js').BlockReport): string => (b.region ? `, with the region of ${where(b.region)}` : b.added ? ', the target\'s own work on an edge' : '');
   let out = `${srcPath} (${report.source}) -> ${tgtPath} (${report.target})\n`;
   for (const f of report.functions) {
     const n = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
     for (const b of f.blocks) n[b.verdict.kind]++;
     out += `\n${f.name}: ${f.blocks.length} blocks: ${n.PROVEN} proven, ${n.TESTED} tested, ${n.REFUTED} refuted, ${n.UNSUPPORTED} unsupported (frame shift ${f.frame.delta})\n`;
+    for (const note of f.notes) out += `  note: ${note}\n`;
     for (const b of f.blocks) {
       const v = b.verdict;
-      const detail = v.kind === 'PROVEN' ? `(${v.by}${v.context ? `, under the path through its ${v.context} predecessor(s)` : ''})` : v.kind === 'TESTED' ? `(${v.tests} tests; ${v.reason})` : v.kind === 'UNSUPPORTED' ? `(${v.reason})` : `(found by ${v.foundBy})`;
-      out += `  ${where(b.source).padEnd(24)} -> ${(b.target ? where(b.target) : '-').padEnd(24)} ${v.kind} ${detail}\n`;
+      const detail = v.kind === 'PROVEN' ? `(${v.by}${v.context ? `, under the path through its ${v.context} predecessor(s)` : ''}${how(b)})` : v.kind === 'TESTED' ? `(${v.tests} tests; ${v.reason}${how(b)})` : v.kind === 'UNSUPPORTED' ? `(${v.reason}${how(b)})` : `(found by ${v.foundBy}${how(b)})`;
+      out += `  ${sourceOf(b).padEnd(24)} -> ${(b.target ? where(b.target) : '-').padEnd(24)} ${v.kind} ${detail}\n`;
       if (v.kind === 'REFUTED') {
         for (const d of v.counterexample.diverged) out += `      diverged: ${d}\n`;
         const regs = (r: Readonly<Record<string, string>>): string => Object.entries(r).slice(0, 12).map(([k, x]) => `${k}=${x}`).join(' ');

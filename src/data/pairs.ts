@@ -143,7 +143,9 @@ export function pairBlocks(
     functions++;
     sourceBlocks += cs.blocks.length;
     const matching = matchBlocks(cs, ct);
-    const pairs = new Map(matching.pairs);
+    // A block paired with a whole region of the other side (a csel against a branch diamond) has
+    // no block-sized partner; such pairs are left out rather than cut to the region's first block.
+    const pairs = new Map([...matching.pairs].filter(([s]) => !matching.regions.has(s)));
     const how = new Map<number, 'structure' | 'loc'>([...pairs.keys()].map((s) => [s, 'structure']));
     // Blocks the walk left alone pair when their line/column sets are equal and unique.
     const bySig = new Map<string, number[]>();

@@ -12,7 +12,8 @@ import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
 import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
-import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
+import { type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -120,12 +121,15 @@ function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint
   return m;
 }
 
-/** The two machines at the entry of the first block of `path`, related by `pairs`. */
-function entryMachines(ctx: PairContext, rel: FunctionRelation, path: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
-  const bs = path[0]!;
-  const bt = ctx.matching.pairs.get(bs)!;
-  const S = sideMachine(ctx.source, path, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
-  const T = sideMachine(ctx.target, path.map((b) => ctx.matching.pairs.get(b)!), entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
+/**
+ * The two machines at the entry of the first block of `pathS` and `pathT` (the blocks each side
+ * may run, in order; their constant data is mapped in), related by `pairs`.
+ */
+function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly number[], pathT: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
+  const bs = pathS[0]!;
+  const bt = pathT[0]!;
+  const S = sideMachine(ctx.source, pathS, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
+  const T = sideMachine(ctx.target, pathT, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
   // Source facts shape the values the pairs copy; target facts apply to the copies.
   const facts = rel.facts.get(bs) ?? [];
   for (const f of facts) if (f.side === 's') S.set(f.reg, extendValue(f, S.get(f.reg)));
@@ -149,6 +153,9 @@ export type PairRun =
       readonly outT: Outcome<bigint, boolean>;
       /** Everything that failed, described. */
       readonly failures: readonly string[];
+      /** The blocks the two runs ended in (a region's runs may end in more than one). */
+      readonly endS: number;
+      readonly endT: number;
       /** The failed obligations that are register pairs of R. */
       readonly brokenPairs: readonly Obligation<boolean>[];
     }
@@ -156,34 +163,53 @@ export type PairRun =
   | { readonly status: 'infeasible' };
 
 /**
- * Runs a block pair from `entry` and checks every exit obligation, shared memory included.
- * With a `context` (the block's unique predecessors, outermost first), the run starts at the
- * first of them and must follow the path to `bs` on both sides; otherwise it is `infeasible`.
+ * Runs a block pair (or region pair) from `entry` and checks every exit obligation, shared memory
+ * included. With a `context` (the block's unique predecessors, outermost first), the run starts at
+ * the first of them and must follow the path to `bs` on both sides; otherwise it is `infeasible`.
  */
 export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
-  const path = [...context, bs];
-  const { S, T } = entryMachines(ctx, rel, path, entry, rel.blocks.get(path[0]!) ?? []);
-  let outS: Outcome<bigint, boolean> = { kind: 'next' };
-  let outT: Outcome<bigint, boolean> = { kind: 'next' };
-  for (const [k, b] of path.entries()) {
-    const bt = ctx.matching.pairs.get(b)!;
+  const unit = unitOf(ctx.matching, bs)!;
+  const contextT = context.map((b) => ctx.matching.pairs.get(b)!);
+  const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? []);
+  for (const [k, b] of context.entries()) {
+    const bt = contextT[k]!;
     const rs = runStraight(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
     if (rs.status !== 'ok') return { status: 'unsupported', reason: rs.status === 'unsupported' ? `source: ${rs.reason}` : 'source: step limit' };
     const rt = runStraight(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
     if (rt.status !== 'ok') return { status: 'unsupported', reason: rt.status === 'unsupported' ? `target: ${rt.reason}` : 'target: step limit' };
-    [outS, outT] = [rs.outcome, rt.outcome];
-    const next = path[k + 1];
-    if (next === undefined) break;
-    if (takenBlock(ctx.source, b, outS, ctx.matching.forwardSource) !== next || takenBlock(ctx.target, bt, outT, ctx.matching.forwardTarget) !== ctx.matching.pairs.get(next)) {
+    const next = context[k + 1] ?? bs;
+    if (takenBlock(ctx.source, b, rs.outcome, ctx.matching.forwardSource) !== next || takenBlock(ctx.target, bt, rt.outcome, ctx.matching.forwardTarget) !== ctx.matching.pairs.get(next)) {
       return { status: 'infeasible' };
     }
   }
-  const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa);
+  const rs = runRegion(ctx.source, unit.source, S);
+  if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
+  const rt = runRegion(ctx.target, unit.target, T);
+  if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
+  const [outS, outT] = [rs.outcome, rt.outcome];
+  const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa, { s: rs.end, t: rt.end });
   if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
   const failed = obligations.filter((o) => !o.holds);
   const failures = [...failed.map((o) => o.what), ...memoryDifferences(S.mem, T.mem, rel, entry.cfa)];
-  return { status: 'ran', S, T, outS, outT, failures, brokenPairs: failed.filter((o) => o.pair) };
+  return { status: 'ran', S, T, outS, outT, endS: rs.end, endT: rt.end, failures, brokenPairs: failed.filter((o) => o.pair) };
 }
+
+/** Runs a region from its entry along the branches taken, to the block where control leaves it. */
+function runRegion(side: SideContext, region: Region, m: Machine): { status: 'ok'; outcome: Outcome<bigint, boolean>; end: number } | { status: 'unsupported'; reason: string } {
+  const seen: number[] = [];
+  for (let b = region.blocks[0]!; ; ) {
+    const r = runStraight(side.sem, side.program, side.cfg.blocks[b]!.instructions, m, side.layout);
+    if (r.status !== 'ok') return { status: 'unsupported', reason: r.status === 'unsupported' ? r.reason : 'step limit' };
+    seen.push(b);
+    // Inside a region, edges are the blocks' own (no forwarding through jump-only blocks).
+    const next = region.blocks.length > 1 ? takenBlock(side, b, r.outcome, NO_FORWARDING) : undefined;
+    if (next === undefined || !staysInside(region, next)) return { status: 'ok', outcome: r.outcome, end: b };
+    if (seen.includes(next)) return { status: 'unsupported', reason: `the region of block ${region.blocks[0]} loops` };
+    b = next;
+  }
+}
+
+const NO_FORWARDING: ReadonlyMap<number, number> = new Map();
 
 /** The block a concrete run of `block` continues to, if it stays in the function. */
 function takenBlock(side: SideContext, block: number, outcome: Outcome<bigint, boolean>, forward: ReadonlyMap<number, number>): number | undefined {
@@ -214,12 +240,32 @@ function describeAddress(a: bigint, cfa: bigint): string {
   return off >= -(1n << 20n) && off < 1n << 20n ? `CFA${off >= 0n ? '+' : ''}${off}` : `0x${a.toString(16)}`;
 }
 
+/**
+ * The integer argument registers of each side, in pairs. A function that returns a structure in
+ * memory takes the result's address in x8 on AArch64 but as a hidden first argument (a0) on
+ * RISC-V, so the other arguments shift by one: `sret` says so.
+ */
+export function argumentPairs(ctx: PairContext, sret: boolean): [string, string][] {
+  const s = ctx.source.abi.intArgs;
+  const t = ctx.target.abi.intArgs;
+  if (!sret) return s.map((r, i) => [r, t[i]!]);
+  const a64 = ctx.source.program.isa === 'aarch64';
+  const [args, hidden] = a64 ? [s, t] : [t, s];
+  const pairs: [string, string][] = [['x8', hidden[0]!], ...args.slice(0, -1).map((r, i): [string, string] => [r, hidden[i + 1]!])];
+  return a64 ? pairs : pairs.map(([x, y]) => [y, x]);
+}
+
+/** True when the AArch64 side of a function reads x8 before writing it: it returns a structure in memory. */
+export function returnsInMemory(ctx: PairContext): boolean {
+  const side = ctx.source.program.isa === 'aarch64' ? ctx.source : ctx.target.program.isa === 'aarch64' ? ctx.target : undefined;
+  const entry = side?.cfg.blocks[0];
+  return entry !== undefined && entry.liveIn.includes('x8') && registersNamed(side!, [0]).has('x8');
+}
+
 /** The ABI relation at a function's entry: argument registers equal. */
 export function entryPairs(ctx: PairContext): RegPair[] {
-  const s = ctx.source.abi;
-  const t = ctx.target.abi;
   return [
-    ...s.intArgs.map((r, i) => ({ s: r, t: t.intArgs[i]!, w: 64 })),
-    ...s.fpArgs.map((r, i) => ({ s: r, t: t.fpArgs[i]!, w: 64 })),
+    ...argumentPairs(ctx, returnsInMemory(ctx)).map(([s, t]) => ({ s, t, w: 64 })),
+    ...ctx.source.abi.fpArgs.map((r, i) => ({ s: r, t: ctx.target.abi.fpArgs[i]!, w: 64 })),
   ];
 }

@@ -44,6 +44,15 @@ export class VState implements ExecState<SVal, SBool, VMem> {
     this.regs.set(id, value);
   }
 
+  /** An independent copy, for following each path of a branching region (memory is immutable). */
+  fork(): VState {
+    const copy = new VState(this.d, this.side, this.mem, this.initial, this.symbolKey);
+    for (const [id, v] of this.regs) copy.regs.set(id, v);
+    copy.pc = this.pc;
+    copy.next = this.next;
+    return copy;
+  }
+
   symbol(name: string): SVal {
     return this.d.address('sym:' + this.symbolKey(name), 0n);
   }

@@ -10,9 +10,11 @@
 
 import { concrete } from '../isa/concrete.js';
 import { Rng } from '../util/random.js';
-import { entryPairs, randomEntry, runPair } from './concrete.js';
+import { argumentPairs, entryPairs, randomEntry, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
+import type { BasicBlock } from '../cfg/cfg.js';
+import { type Region, unitOf } from './correspond.js';
 import type { FrameAccess } from './frame.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
 import { pairHolds } from './obligations.js';
@@ -43,8 +45,10 @@ export function inferFrames(ctx: PairContext): { delta: bigint; privateSource: S
   const votes = new Map<bigint, number>();
   let total = 0;
   const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
-  for (const [bs, bt] of ctx.matching.pairs) {
-    for (const [x, y] of alignAccesses(slots(ctx.source.frame.accesses[bs] ?? []), slots(ctx.target.frame.accesses[bt] ?? []))) {
+  const accessesOf = (side: SideContext, region: Region): FrameAccess[] => region.blocks.flatMap((b) => side.frame.accesses[b] ?? []);
+  for (const bs of ctx.matching.pairs.keys()) {
+    const unit = unitOf(ctx.matching, bs)!;
+    for (const [x, y] of alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)))) {
       const d = x.off! - y.off!;
       votes.set(d, (votes.get(d) ?? 0) + 1);
       total++;
@@ -117,8 +121,13 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
       ...factCandidates(T, 't', data(T, defT, bt, T.cfg.blocks[bt]!.liveIn)),
     ]);
   }
+  // A unit whose source region calls makes the call from its one call block.
+  const exitBlock = (bs: number): BasicBlock => {
+    const blocks = unitOf(ctx.matching, bs)!.source.blocks.map((b) => S.cfg.blocks[b]!);
+    return blocks.find((b) => b.terminator === 'call' || b.terminator === 'icall' || b.terminator === 'tailcall') ?? blocks[0]!;
+  };
   for (const bs of ctx.matching.pairs.keys()) {
-    const b = S.cfg.blocks[bs]!;
+    const b = exitBlock(bs);
     const then = b.successors.at(-1);
     if ((b.terminator === 'call' || b.terminator === 'icall') && then !== undefined && ctx.matching.pairs.has(then)) {
       const fact = returnFact(S, T, then, ctx.matching.pairs.get(then)!);
@@ -127,10 +136,12 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   }
   for (const [bs, bt] of ctx.matching.pairs) {
     blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
-    const term = S.cfg.blocks[bs]!.terminator;
+    const term = exitBlock(bs).terminator;
     if (term === 'call' || term === 'icall' || term === 'tailcall') {
       calls.set(bs, [
         ...S.abi.intArgs.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intArgs[i]!, w }))),
+        // A callee that returns a structure in memory: x8 on AArch64 is a0 on RISC-V (see argumentPairs).
+        ...argumentPairs(ctx, true).map(([s, t]) => ({ s, t, w: 64 })),
         ...S.abi.fpArgs.flatMap((r, i) => FP_WIDTHS.map((w) => ({ s: r, t: T.abi.fpArgs[i]!, w }))),
         // Variadic FP arguments travel in integer registers on RISC-V, in FP registers on AArch64.
         ...crossPairs(S.abi.fpArgs, T.abi.intArgs, [64]),
@@ -172,7 +183,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
       for (let k = 0; k < samples; k++) {
         const r = runPair(ctx, rel(), bs, randomEntry(seed * 7919 + round * 104729 + bs * 131 + k));
         if (r.status !== 'ran') break;
-        const exitsS = exitsOf(concrete, S, S.cfg.blocks[bs]!, r.outS, ctx.matching.forwardSource);
+        const exitsS = exitsOf(concrete, S, S.cfg.blocks[r.endS]!, r.outS, ctx.matching.forwardSource);
         if (typeof exitsS === 'string') break;
         const to = exitsS.find((e) => e.cond)!.to;
         if (to.kind === 'block') {

@@ -12,6 +12,7 @@ import type { Outcome } from '../isa/exec.js';
 import type { Domain } from '../isa/sem.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
 import { showPair } from './relation.js';
+import { type Region, staysInside, unitOf } from './correspond.js';
 import { type ExtensionFact, factHolds, showFact } from './returns.js';
 
 /** Where a way out of a block leads. */
@@ -111,8 +112,8 @@ export function pairHolds<V, B, M>(S: StateView<V, B, M>, T: StateView<V, B, M>,
 }
 
 /**
- * The exit obligations of a block pair (all but shared memory). `cfa` is the source's canonical
- * frame address; the target's is `cfa + delta`.
+ * The exit obligations of a block pair, or region pair, (all but shared memory). `cfa` is the
+ * source's canonical frame address; the target's is `cfa + delta`.
  */
 export function exitObligations<V, B, M>(
   ctx: PairContext,
@@ -123,13 +124,19 @@ export function exitObligations<V, B, M>(
   outS: Outcome<V, B>,
   outT: Outcome<V, B>,
   cfa: V,
+  ends: { readonly s: number; readonly t: number } = { s: bs, t: ctx.matching.pairs.get(bs)! },
 ): Obligation<B>[] | string {
   const d = S.d;
-  const exitsS = exitsOf(d as Domain<V, B, unknown>, ctx.source, ctx.source.cfg.blocks[bs]!, outS, ctx.matching.forwardSource);
-  if (typeof exitsS === 'string') return exitsS;
-  const bt = ctx.matching.pairs.get(bs)!;
-  const exitsT = exitsOf(d as Domain<V, B, unknown>, ctx.target, ctx.target.cfg.blocks[bt]!, outT, ctx.matching.forwardTarget);
-  if (typeof exitsT === 'string') return exitsT;
+  // A region pair's runs end in the blocks `ends` names; edges that stay inside the region are
+  // not ways out (the run's path condition rules them out).
+  const unit = unitOf(ctx.matching, bs)!;
+  const leaving = <X extends { to: ExitTarget<V> }>(list: X[], region: Region): X[] => list.filter((e) => e.to.kind !== 'block' || !staysInside(region, e.to.index));
+  const allS = exitsOf(d as Domain<V, B, unknown>, ctx.source, ctx.source.cfg.blocks[ends.s]!, outS, ctx.matching.forwardSource);
+  if (typeof allS === 'string') return allS;
+  const allT = exitsOf(d as Domain<V, B, unknown>, ctx.target, ctx.target.cfg.blocks[ends.t]!, outT, ctx.matching.forwardTarget);
+  if (typeof allT === 'string') return allT;
+  const exitsS = leaving(allS, unit.source);
+  const exitsT = leaving(allT, unit.target);
   const out: Obligation<B>[] = [];
   const implies = (c: B, x: B): B => d.bor(d.bnot(c), x);
   const frameRegs = (side: SideContext, st: StateView<V, B, M>, block: number | 'cfa', shift: bigint, guard: B, who: string): void => {

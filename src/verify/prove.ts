@@ -13,6 +13,7 @@ import { guardedCheck } from './z3.js';
 import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { type Region, regionPaths, staysInside, unitOf } from './correspond.js';
 import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
 
 /** What the prover needs across queries: the domain and the memories. */
@@ -129,36 +130,47 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const sourceValue = withFacts('s', sourceEntry);
   const S = sideState(env, ctx.source, 's', first, 0n, rel.privateSource, env.privateSource, sourceValue, symbols);
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols);
-  let outS: Outcome<SVal, SBool> = { kind: 'next' };
-  let outT: Outcome<SVal, SBool> = { kind: 'next' };
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
   const outside: SVal[] = [];
   d.onAccess = (a) => {
     if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
   };
+  const obligations: Obligation<SBool>[] = [];
   try {
-    for (const [k, b] of path.entries()) {
-    const bt = ctx.matching.pairs.get(b)!;
-    const rs = runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
-    if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
-    const rt = runBlock(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
-    if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
-    [outS, outT] = [rs.outcome, rt.outcome];
-    const next = path[k + 1];
-    if (next === undefined) break;
-    // Only executions that follow the path to `bs` on both sides reach it.
-    const cs = edgeCondition(d, ctx.source, b, outS, next, ctx.matching.forwardSource);
-    const ct = edgeCondition(d, ctx.target, bt, outT, ctx.matching.pairs.get(next)!, ctx.matching.forwardTarget);
-    if (!cs || !ct) return { status: 'unsupported', reason: 'the path context does not lead to the block' };
-    assumptions.push(cs, ct);
+    for (const [k, b] of context.entries()) {
+      const bt = ctx.matching.pairs.get(b)!;
+      const rs = runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
+      if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
+      const rt = runBlock(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
+      if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
+      // Only executions that follow the path to `bs` on both sides reach it.
+      const next = context[k + 1] ?? bs;
+      const cs = edgeCondition(d, ctx.source, b, rs.outcome, next, ctx.matching.forwardSource);
+      const ct = edgeCondition(d, ctx.target, bt, rt.outcome, ctx.matching.pairs.get(next)!, ctx.matching.forwardTarget);
+      if (!cs || !ct) return { status: 'unsupported', reason: 'the path context does not lead to the block' };
+      assumptions.push(cs, ct);
+    }
+    // A region runs once per path; every pair of paths must meet the exit obligations under both
+    // paths' conditions.
+    const unit = unitOf(ctx.matching, bs)!;
+    const endsS = runPaths(d, ctx.source, unit.source, S);
+    if (typeof endsS === 'string') return { status: 'unsupported', reason: `source: ${endsS}` };
+    const endsT = runPaths(d, ctx.target, unit.target, T);
+    if (typeof endsT === 'string') return { status: 'unsupported', reason: `target: ${endsT}` };
+    const cfa = d.address(CFA, 0n);
+    for (const es of endsS) {
+      for (const et of endsT) {
+        const found = exitObligations(ctx, rel, bs, es.state, et.state, es.outcome, et.outcome, cfa, { s: es.end, t: et.end });
+        if (typeof found === 'string') return { status: 'unsupported', reason: found };
+        found.push(...memoryObligations(d, es.state.mem, et.state.mem, rel));
+        const both = d.band(es.cond, et.cond);
+        const single = endsS.length === 1 && endsT.length === 1;
+        for (const o of found) obligations.push(single ? o : { ...o, what: `${o.what} (${es.path} / ${et.path})`, holds: d.bor(d.bnot(both), o.holds) });
+      }
     }
   } finally {
     d.onAccess = undefined;
   }
-  const cfa = d.address(CFA, 0n);
-  const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, cfa);
-  if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
-  obligations.push(...memoryObligations(d, S.mem, T.mem, rel));
 
   const open = obligations.filter((o) => o.holds.c !== true);
   if (open.length === 0) return { status: 'proven', byEvaluation: true };
@@ -219,6 +231,51 @@ function frameWindow(ctx: PairContext, rel: FunctionRelation): [bigint, bigint] 
     if (b >= hi) hi = b + 1n;
   }
   return [lo, hi];
+}
+
+/** One path through a region: the state at its end, how its last block ended, and its condition. */
+interface PathEnd {
+  readonly state: VState;
+  readonly outcome: Outcome<SVal, SBool>;
+  readonly cond: SBool;
+  /** The block it ends in. */
+  readonly end: number;
+  /** The path's blocks, for messages. */
+  readonly path: string;
+}
+
+const NO_FORWARDING: ReadonlyMap<number, number> = new Map();
+
+/** Runs every path of a region from a copy of `start`; a plain block is its one path. */
+function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState): PathEnd[] | string {
+  const paths = region.blocks.length === 1 ? [region.blocks] : regionPaths(side.cfg, region);
+  if (!paths) return `the region of block ${region.blocks[0]} has a cycle or too many paths`;
+  const ends: PathEnd[] = [];
+  for (const path of paths) {
+    const st = paths.length === 1 ? start : start.fork();
+    let cond: SBool = d.bool(true);
+    let outcome: Outcome<SVal, SBool> = { kind: 'next' };
+    for (const [k, b] of path.entries()) {
+      const r = runBlock(side.sem, side.program, side.cfg.blocks[b]!.instructions, st, side.layout);
+      if (r.status !== 'ok') return r.reason;
+      outcome = r.outcome;
+      const next = path[k + 1];
+      if (next === undefined) break;
+      // Inside a region, edges are the blocks' own (no forwarding through jump-only blocks).
+      const c = edgeCondition(d, side, b, outcome, next, NO_FORWARDING);
+      if (!c) return `block ${b} does not lead to block ${next}`;
+      cond = d.band(cond, c);
+    }
+    // The path ends where control leaves the region, not where it could go on inside.
+    const end = path.at(-1)!;
+    if (paths.length > 1) {
+      const exits = exitsOf(d, side, side.cfg.blocks[end]!, outcome, NO_FORWARDING);
+      if (typeof exits === 'string') return exits;
+      cond = d.band(cond, exits.filter((e) => e.to.kind !== 'block' || !staysInside(region, e.to.index)).reduce<SBool>((a, e) => d.bor(a, e.cond), d.bool(false)));
+    }
+    ends.push({ state: st, outcome, cond, end, path: path.map((b) => side.cfg.blocks[b]!.labels[0] ?? `block ${b}`).join('>') });
+  }
+  return ends;
 }
 
 /** The condition under which a run of `block` continues to block `to`. */

@@ -69,6 +69,12 @@ export interface PairContext {
   readonly source: SideContext;
   readonly target: SideContext;
   readonly matching: BlockMatching;
+  /**
+   * Why a difference found in this function may be R's or the pairing's rather than the
+   * translation's (a variadic function, a switch dispatched differently); its blocks are then
+   * never REFUTED, only UNSUPPORTED with this reason.
+   */
+  readonly caveat?: string;
 }
 
 /** Registers the instructions of the given blocks name explicitly (ABI-implied uses do not count). */

@@ -35,13 +35,45 @@ export interface SVal {
   readonly mk?: () => SymBV;
   /** Computed from the frame address (so it may point into the frame even if not static). */
   readonly frame?: boolean;
+  /** How a term was made, where a rewrite below looks at it (see `remainder`). */
+  readonly op?: TermOp;
+  /** Set when the value is `x * k / 2^t` (rounded down) for an n-bit `x` (see `magicQuotient`). */
+  readonly scaled?: Scaled;
   t?: SymBV;
 }
+
+/** A value known to be floor(x * k / 2^t), with x an n-bit value zero-extended. */
+export interface Scaled {
+  readonly x: SVal;
+  readonly n: number;
+  readonly k: bigint;
+  readonly t: number;
+}
+
+/**
+ * The divisor d for which floor(x * k / 2^t) = floor(x / d) for every n-bit x, if there is one:
+ * the condition 2^t <= k*d <= 2^t + 2^(t-n) of Granlund and Montgomery (1994, theorem 4.2).
+ * This is how compilers divide by a constant (`x / 10` is `(x * 0xcccccccd) >> 35` in 32 bits).
+ */
+export function magicDivisor(n: number, k: bigint, t: number): bigint | undefined {
+  if (k <= 1n || t < n) return undefined;
+  const p = 1n << BigInt(t);
+  const d = (p + k - 1n) / k;
+  return d > 1n && k * d >= p && k * d - p <= 1n << BigInt(t - n) ? d : undefined;
+}
+
+/** The structure of a term that the rewrites recognise. */
+export type TermOp =
+  | { readonly name: 'mul' | 'udiv' | 'sdiv'; readonly args: readonly [SVal, SVal] }
+  | { readonly name: 'zext' | 'sext'; readonly from: number; readonly arg: SVal }
+  | { readonly name: 'ite'; readonly cond: SBool; readonly then: SVal; readonly else: SVal };
 
 /** A boolean of the verification domain. */
 export interface SBool {
   readonly c?: boolean;
   readonly mk?: () => SymBool;
+  /** Set for an equality, where a rewrite looks at it. */
+  readonly eq?: readonly [SVal, SVal];
   t?: SymBool;
 }
 
@@ -241,6 +273,10 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   function extract(w: number, a: SVal, hi: number, lo: number): SVal {
     if (lo === 0 && hi === w - 1) return a;
     if (a.c !== undefined) return K(hi - lo + 1, concrete.extract(w, a.c, hi, lo));
+    // The low part of an extension is what was extended (a 32-bit result written to x, read as w).
+    if (lo === 0 && (a.op?.name === 'zext' || a.op?.name === 'sext') && hi === a.op.from - 1) return a.op.arg;
+    // Bits of a scaled product that hold all of it are a shift of it.
+    if (a.scaled && bitLength(a.scaled.k) + a.scaled.n - a.scaled.t - lo <= hi - lo + 1) return shifted(L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo)), a.scaled, lo);
     return L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo));
   }
   function concat(wh: number, hi: SVal, wl: number, lo: SVal): SVal {
@@ -250,8 +286,52 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   function ite(w: number, c: SBool, a: SVal, b: SVal): SVal {
     if (c.c !== undefined) return c.c ? a : b;
     if (a === b) return a;
-    return L(w, () => sym.ite(w, TB(c), T(a), T(b)));
+    return { ...L(w, () => sym.ite(w, TB(c), T(a), T(b))), op: { name: 'ite', cond: c, then: a, else: b } };
   }
+
+  // ---- rewrites ----
+  const bitLength = (k: bigint): number => k.toString(2).length;
+  /**
+   * `v`, known to be the scaled product `s` shifted right by `by` more bits; when that is a
+   * division by a constant, the quotient itself (a 64-bit multiply and shift against a divide
+   * instruction does not bit-blast in time; two equal divisions compare at once).
+   */
+  const shifted = (v: SVal, s: Scaled, by: number): SVal => {
+    const scaled = { ...s, t: s.t + by };
+    const d = magicDivisor(scaled.n, scaled.k, scaled.t);
+    if (d === undefined || v.w < scaled.n) return { ...v, scaled };
+    const q = udivOp(scaled.n, scaled.x, K(scaled.n, d));
+    return v.w === scaled.n ? q : { ...L(v.w, () => sym.zext(scaled.n, T(q), v.w)), op: { name: 'zext', from: scaled.n, arg: q } };
+  };
+  const udivOp = (w: number, a: SVal, b: SVal): SVal => withOp(bin('udiv')(w, a, b), { name: 'udiv', args: [a, b] });
+  /** `zext(x) * k` as a scaled product, when the product cannot wrap. */
+  const scaledProduct = (w: number, a: SVal, b: SVal): Scaled | undefined => {
+    const [x, k] = b.c !== undefined ? [a, b.c] : [b, a.c];
+    if (k === undefined || x.op?.name !== 'zext' || x.op.from + bitLength(k) > w) return undefined;
+    return { x: x.op.arg, n: x.op.from, k, t: 0 };
+  };
+  /** Two values that are certainly equal: the same value, constant or Z3 term. */
+  const same = (a: SVal, b: SVal): boolean => a === b || (a.c !== undefined ? a.c === b.c : b.c === undefined && a.base === undefined && b.base === undefined && T(a).eqIdentity(T(b)));
+  const withOp = (v: SVal, op: TermOp): SVal => (v.c !== undefined || v.base !== undefined ? v : { ...v, op });
+  /**
+   * `n - q*m` where q is n divided by m (as AArch64 computes it: 0 when m is 0) is the remainder
+   * of n by m, for every n and m: AArch64 has no remainder instruction and gcc computes `%` so,
+   * where RISC-V has `rem`. Bit-blasting a 64-bit divider and multiplier for the two to meet
+   * does not finish; the remainder term does.
+   */
+  const remainder = (w: number, n: SVal, p: SVal): SVal | undefined => {
+    if (p.op?.name !== 'mul') return undefined;
+    for (const [q, m] of [p.op.args, [p.op.args[1], p.op.args[0]] as const]) {
+      // q = ite(m == 0, 0, n / m)
+      if (q.op?.name !== 'ite' || q.op.then.c !== 0n || !q.op.cond.eq) continue;
+      const [x, zero] = q.op.cond.eq;
+      const div = q.op.else.op;
+      if (zero.c !== 0n || !same(x, m) || (div?.name !== 'udiv' && div?.name !== 'sdiv')) continue;
+      if (!same(div.args[0], n) || !same(div.args[1], m)) continue;
+      return div.name === 'udiv' ? d.urem(w, n, m) : d.srem(w, n, m);
+    }
+    return undefined;
+  };
 
   const d: VerifyDomain = {
     kind: 'symbolic',
@@ -266,8 +346,8 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     bv: K,
     extract,
     concat,
-    zext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, a.c) : L(to, () => sym.zext(w, T(a), to))),
-    sext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, concrete.sext(w, a.c, to)) : L(to, () => sym.sext(w, T(a), to))),
+    zext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, a.c) : { ...L(to, () => sym.zext(w, T(a), to)), op: { name: 'zext', from: w, arg: a } }),
+    sext: (w, a, to) => (to === w ? a : a.c !== undefined ? K(to, concrete.sext(w, a.c, to)) : { ...L(to, () => sym.sext(w, T(a), to)), op: { name: 'sext', from: w, arg: a } }),
     ite,
 
     add(w, a, b) {
@@ -287,12 +367,16 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
         if (b.c !== undefined) return based(a.base, a.off - b.c);
         if (b.base === a.base && b.part === 'full') return K(64, a.off - b.off);
       }
-      return sub(w, a, b);
+      return remainder(w, a, b) ?? sub(w, a, b);
     },
-    mul: bin('mul'),
-    udiv: bin('udiv'),
+    mul(w, a, b) {
+      const v = withOp(bin('mul')(w, a, b), { name: 'mul', args: [a, b] });
+      const scaled = v.c === undefined ? scaledProduct(w, a, b) : undefined;
+      return scaled ? { ...v, scaled } : v;
+    },
+    udiv: udivOp,
     urem: bin('urem'),
-    sdiv: bin('sdiv'),
+    sdiv: (w, a, b) => withOp(bin('sdiv')(w, a, b), { name: 'sdiv', args: [a, b] }),
     srem: bin('srem'),
     neg: (w, a) => (a.c !== undefined ? K(w, -a.c) : L(w, () => sym.neg(w, T(a)))),
     and(w, a, b) {
@@ -307,7 +391,7 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     xor: (w, a, b) => (isK(a, 0n) ? b : isK(b, 0n) ? a : xor(w, a, b)),
     not: (w, a) => (a.c !== undefined ? K(w, ~a.c) : L(w, () => sym.not(w, T(a)))),
     shl: (w, a, s) => (isK(s, 0n) ? a : shl(w, a, s)),
-    lshr: (w, a, s) => (isK(s, 0n) ? a : lshr(w, a, s)),
+    lshr: (w, a, s) => (isK(s, 0n) ? a : a.scaled && s.c !== undefined && s.c < BigInt(w) ? shifted(lshr(w, a, s), a.scaled, Number(s.c)) : lshr(w, a, s)),
     ashr: (w, a, s) => (isK(s, 0n) ? a : ashr(w, a, s)),
     rotr: bin('rotr'),
     clz: (w, a) => (a.c !== undefined ? K(w, concrete.clz(w, a.c)) : L(w, () => sym.clz(w, T(a)))),
@@ -317,7 +401,8 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
       if (a === b) return KB(true);
       const dist = isStatic(a) && isStatic(b) ? distance(a, b) : undefined;
       if (typeof dist === 'bigint') return KB(dist === 0n);
-      return eq(w, a, b);
+      const e = eq(w, a, b);
+      return e.c !== undefined ? e : { ...e, eq: [a, b] };
     },
     ult: cmp('ult'),
     ule: cmp('ule'),

@@ -46,6 +46,12 @@ function arith(spec: ArithSpec): FormFn {
     const w = reg(insn, spec.dst >= 0 ? spec.dst : spec.src1).width;
     const x = spec.src1 >= 0 ? readGpr(st, reg(insn, spec.src1)) : d.bv(w, 0n);
     let y = source(st, insn, spec.src2, w);
+    if (!spec.flags && !spec.carry) {
+      // Without flags or carry in, it is plain modular arithmetic; said so, the prover sees the
+      // subtraction itself (and can recognise `n - (n / m) * m` as a remainder).
+      writeGpr(st, reg(insn, spec.dst), spec.sub ? d.sub(w, x, y) : d.add(w, x, y));
+      return NEXT;
+    }
     let c: Val = d.bv(1, 0n);
     if (spec.sub) {
       y = d.not(w, y);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseAsm } from '../src/asm/index.js';
 import { gccFor } from '../src/data/sources.js';
 import type { IsaName, Program } from '../src/ir/program.js';
+import { sketchBlock } from '../src/sketch/cegis.js';
 import { createVerifier, type FunctionReport, type Verdict } from '../src/verify/check.js';
 
 const C = `
@@ -85,6 +86,15 @@ test('a wrong arm of a branch region is REFUTED', async () => {
   lines[arm] = `\tmv\t${rd},${rd}`;
   const { verdicts } = await underGoldR('max2', lines.join('\n'));
   assert.deepEqual(verdicts.map((v) => v.kind), ['REFUTED']);
+  // And the sketch repairs it with a hole at the copied register, inside the region.
+  const gold = verifier.pairContexts(load('aarch64'), load('riscv64')).pairs.find((p) => p.name === 'max2')!;
+  const { relation } = await verifier.checkFunction(gold);
+  const broken = load('riscv64', lines.join('\n'));
+  const stmt = broken.statements.findIndex((st) => st.span.line === arm + 1);
+  const ctx = { ...gold, target: { ...gold.target, program: broken } };
+  const result = await sketchBlock(verifier, ctx, relation, 0, [{ kind: 'reg', stmt, operand: 1 }], { timeoutMs: 20_000 });
+  assert.equal(result.status, 'filled', 'reason' in result ? result.reason : '');
+  assert.equal((await verifier.checkBlock({ ...gold, target: { ...gold.target, program: result.program } }, relation, 0)).kind, 'PROVEN');
 });
 
 /** The RISC-V text with the `mv a5,a0` after a call in `fn` replaced, and the 1-based line. */

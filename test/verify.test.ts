@@ -97,10 +97,12 @@ for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as con
     for (const [k, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`#   ${n} ${k}`);
     for (const r of refuted.slice(0, 10)) console.log(`#   refuted: ${r}`);
     assert.ok(matched / blocks >= 0.9, `matched ${matched}/${blocks}`);
-    // The issue asks for 95% proven and no refutation; these bounds are what is reached now (see
-    // the issue note for the known causes), kept so that it cannot get worse unnoticed.
-    assert.ok(provenShare >= 0.88, `proven ${counts.PROVEN}/${matched}`);
-    assert.ok(counts.REFUTED <= Math.ceil(0.035 * matched), `refuted ${counts.REFUTED}: ${refuted.join('\n')}`);
+    // The issue asks for 95% proven and no refutation. About 95% is reached, and about 1% is still
+    // refuted (NaN payloads, frame layouts of structure arguments, division guarded far away: see
+    // the issue note); the bounds keep a margin for Houdini's run-to-run variation, so that it
+    // cannot get worse unnoticed.
+    assert.ok(provenShare >= 0.94, `proven ${counts.PROVEN}/${matched}`);
+    assert.ok(counts.REFUTED <= Math.ceil(0.015 * matched), `refuted ${counts.REFUTED}: ${refuted.join('\n')}`);
   });
 }
 
@@ -171,9 +173,12 @@ test(`${MUTANTS} single-token mutants of proven target blocks: no false proofs`,
     const result = await sketchBlock(verifier, r.ctx, r.relation, r.bs, chosen, { timeoutMs: 8000 });
     repairs[result.status]++;
     if (result.status === 'filled') {
-      // The oracle: the repaired program, checked afresh under the gold R.
-      const again = await verifier.checkBlock({ ...r.ctx, target: { ...r.ctx.target, program: result.program } }, r.relation, r.bs);
-      assert.equal(again.kind, 'PROVEN');
+      // The oracle: the repaired program, parsed into a fresh context (its own frame analysis: a
+      // fill may move sp) and checked afresh under the gold R.
+      const fresh = verifier.pairContexts(r.ctx.source.program, result.program).pairs.find((p) => p.name === r.ctx.name)!;
+      const again = await verifier.checkBlock(fresh, r.relation, r.bs);
+      const what = `${r.ctx.name} block ${r.bs}: ${result.fills.map((f) => JSON.stringify(f)).join(', ')}`;
+      assert.equal(again.kind, 'PROVEN', `${what}: ${JSON.stringify(again).slice(0, 400)}`);
     }
   }
   const attempted = Math.min(REPAIRS, toRepair.length);

@@ -447,10 +447,12 @@ async function runSketch(args: ParsedArgs): Promise<number> {
   const stmt = holes[0]!.stmt;
   const ctx = pairs.find((p) => p.target.cfg.blocks.some((b) => b.instructions.includes(stmt)));
   if (!ctx) throw new CliError(`line ${pt.statements[stmt]!.span.line} of '${tgtPath}' is in no function that the source also defines`, ExitCode.inputErrors);
-  const bt = ctx.target.cfg.blocks.find((b) => b.instructions.includes(stmt))!.index;
-  const bs = [...ctx.matching.pairs].find(([, t]) => t === bt)?.[0];
+  // The source block whose partner (a block, or a region of blocks) holds the first hole.
+  const { unitOf } = await import('../verify/correspond.js');
+  const bs = [...ctx.matching.pairs.keys()].find((s) => unitOf(ctx.matching, s)!.target.blocks.some((b) => ctx.target.cfg.blocks[b]!.instructions.includes(stmt)));
   if (bs === undefined) throw new CliError(`the block of line ${pt.statements[stmt]!.span.line} corresponds to no source block`, ExitCode.inputErrors);
-  if (holes.some((h) => !ctx.target.cfg.blocks[bt]!.instructions.includes(h.stmt))) throw new CliError('all holes must be in one basic block', ExitCode.usage);
+  const unitStmts = unitOf(ctx.matching, bs)!.target.blocks.flatMap((b) => ctx.target.cfg.blocks[b]!.instructions);
+  if (holes.some((h) => !unitStmts.includes(h.stmt))) throw new CliError('all holes must be in the target code of one source block (one basic block, or the region it is paired with)', ExitCode.usage);
   const { relation } = await verifier.checkFunction(ctx);
   const result = await sketchBlock(verifier, ctx, relation, bs, holes, timeoutMs !== undefined ? { timeoutMs } : {});
   const code = result.status === 'filled' ? ExitCode.ok : result.status === 'unsupported' ? ExitCode.inputErrors : ExitCode.notProven;

@@ -10,6 +10,7 @@
 // encodable range, which for 12-bit fields is small enough to sweep with the emulator.
 
 import type { Instruction, IsaName, Program, Register } from '../ir/program.js';
+import { unitOf } from '../verify/correspond.js';
 import { frontEnd } from '../asm/index.js';
 import { isDescribeError } from '../isa/types.js';
 import { type Verdict, type Verifier, predecessorChain } from '../verify/check.js';
@@ -319,10 +320,12 @@ export async function sketchBlock(
   const give = (status: 'no-solution' | 'timeout' | 'unsupported', reason: string): SketchResult => ({ status, reason, ...stats() });
 
   // --- What can be searched at all ---
-  const bt = ctx.matching.pairs.get(bs);
-  if (bt === undefined) return give('unsupported', `source block ${bs} has no corresponding target block`);
+  const unit = unitOf(ctx.matching, bs);
+  if (unit === undefined) return give('unsupported', `source block ${bs} has no corresponding target block`);
+  const bt = unit.target.blocks[0]!;
   if (ctx.source.frame.problem) return give('unsupported', `source: ${ctx.source.frame.problem}`);
-  const stmts = new Set(ctx.target.cfg.blocks[bt]!.instructions);
+  // Holes may be anywhere in the target blocks the source block is checked against (a region's).
+  const stmts = new Set(unit.target.blocks.flatMap((b) => ctx.target.cfg.blocks[b]!.instructions));
   const keys = new Set<string>();
   for (const h of holes) {
     const problem = checkHole(base, h);
@@ -385,7 +388,8 @@ export async function sketchBlock(
     delta: rel.delta,
   };
   const related = new Set((rel.blocks.get(bs) ?? []).map((p) => p.t));
-  const blockStmts = ctx.target.cfg.blocks[bt]!.instructions;
+  const blockStmts = [...stmts];
+  const blockOf = new Map(unit.target.blocks.flatMap((b) => ctx.target.cfg.blocks[b]!.instructions.map((i) => [i, b] as const)));
   const structuralTiers: Tiers<Register | string>[] = structural.map((h) => (h.kind === 'reg' ? registerTiers(base, h, blockStmts, related) : opcodeTiers(base, h)));
   const structuralRoom = structuralTiers.reduce((n, t) => n + t.length - 1, 0);
   const immRoom = immediates.length * 4;
@@ -404,7 +408,7 @@ export async function sketchBlock(
     const fills = structural.map((h, i) => ({ hole: h, value: values[i] }) as Fill);
     const program = fillProgram(base, fills);
     const frame = immediates.some((h) => (program.statements[h.stmt] as Instruction).operands[h.operand]!.kind === 'mem') ? analyse(program) : ctx.target.frame;
-    s = { fills, immTiers: immediates.map((h) => immTiers(program, frame, bt, h, src, exhaustiveLimit)) };
+    s = { fills, immTiers: immediates.map((h) => immTiers(program, frame, blockOf.get(h.stmt)!, h, src, exhaustiveLimit)) };
     if (shapes.size > 64) shapes.clear();
     shapes.set(key, s);
     return s;

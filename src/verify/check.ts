@@ -342,16 +342,17 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   const frameProblem = ctx.source.frame.problem ?? ctx.target.frame.problem;
   if (frameProblem) return { verdict: { kind: 'UNSUPPORTED', reason: frameProblem } };
   const [ss, st] = [shape(ctx.source.cfg.blocks[bs]!), shape(ctx.target.cfg.blocks[unit.target.blocks[0]!]!)];
-  if (ss !== st && !ctx.matching.regions.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}): a block that corresponds to a region of several blocks (a csel turned into branches, say) is not checked` } };
+  if (ss !== st && !ctx.matching.regions.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}), and no branching region of either side does what the other's block does` } };
   let result = await attempt(env, ctx, rel, bs, opts, weaken, []);
   const chain = predecessorChain(ctx, bs);
   for (let depth = 1; depth <= chain.length && result.verdict.kind === 'REFUTED' && !result.drop; depth++) {
     const deeper = await attempt(env, ctx, rel, bs, opts, weaken, chain.slice(chain.length - depth));
     if (deeper.drop || deeper.verdict.kind !== 'UNSUPPORTED') result = deeper;
   }
-  // Where R or the pairing is known to fall short (a va_list is a pointer on one ABI and a
-  // structure on the other), a difference is not evidence of a wrong translation.
-  if (ctx.caveat && result.verdict.kind === 'REFUTED') {
+  // Where the inferred R or the pairing is known to fall short (a va_list is a pointer on one ABI
+  // and a structure on the other), a difference is not evidence of a wrong translation. Under an
+  // R the caller gives, a difference is a difference under that R, and is REFUTED.
+  if (weaken && ctx.caveat && result.verdict.kind === 'REFUTED') {
     return { verdict: { kind: 'UNSUPPORTED', reason: `${ctx.caveat}; the two sides differ here (${result.verdict.counterexample.diverged[0] ?? ''})` } };
   }
   return result;

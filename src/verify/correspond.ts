@@ -108,6 +108,12 @@ const REGION_PATHS = 16;
 /** How far past a region the two sides' structure is compared, to choose among regions that fit. */
 const LOOKAHEAD = 4;
 
+/** A block that ends in a fall-through, a jump or a conditional branch (no call, no return). */
+function plainControl(b: BasicBlock): boolean {
+  const k = shape(b);
+  return k === 'fall' || k === 'cbranch';
+}
+
 /** An edge that stays inside a region: to one of its blocks other than its entry. */
 export function staysInside(region: Region, to: number): boolean {
   return to !== region.blocks[0] && region.blocks.includes(to);
@@ -143,8 +149,7 @@ function leavesLike(cfg: FunctionCfg, region: Region, forward: ReadonlyMap<numbe
   const kind = shape(like);
   const shapes = ending.map((b) => shape(cfg.blocks[b]!));
   // Calls and returns end a region; inside it, only plain control flow.
-  const plain = (b: number): boolean => ['fall', 'cbranch'].includes(shape(cfg.blocks[b]!));
-  if (!region.blocks.every((b) => plain(b) || ending.includes(b))) return undefined;
+  if (!region.blocks.every((b) => plainControl(cfg.blocks[b]!) || ending.includes(b))) return undefined;
   switch (kind) {
     case 'fall':
       return shapes.every((k) => k === 'fall' || k === 'cbranch') && outside.size === 1 ? [...outside] : undefined;
@@ -174,7 +179,7 @@ function regionsLike(cfg: FunctionCfg, preds: readonly number[][], entry: number
   while (blocks.length < REGION_BLOCKS) {
     const inside = new Set(blocks);
     const grow = blocks
-      .filter((b) => ['fall', 'cbranch'].includes(shape(cfg.blocks[b]!)))
+      .filter((b) => plainControl(cfg.blocks[b]!))
       .flatMap((b) => cfg.blocks[b]!.successors)
       .filter((c) => !inside.has(c) && !claimed(c) && preds[c]!.every((p) => inside.has(p)))
       .sort((x, y) => x - y)[0];

@@ -88,7 +88,7 @@ function targetInitial(env: ProverEnv, ctx: PairContext, source: (id: string) =>
 // ---------------------------------------------------------------------------------------------
 
 /** Memory terms one query may build (byte-level store chains at computed addresses). */
-const MEMORY_BUDGET = 4000;
+const MEMORY_BUDGET = 20_000;
 
 /** Proves (or refutes) one block pair under R. */
 export async function proveBlock(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, timeoutMs: number, context: readonly number[] = []): Promise<ProofResult> {

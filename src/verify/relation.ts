@@ -71,8 +71,8 @@ export interface PairContext {
   readonly matching: BlockMatching;
   /**
    * Why a difference found in this function may be R's or the pairing's rather than the
-   * translation's (a variadic function, a switch dispatched differently); its blocks are then
-   * never REFUTED, only UNSUPPORTED with this reason.
+   * translation's (a variadic function, a switch dispatched differently); while R is inferred, its
+   * blocks are then never REFUTED, only UNSUPPORTED with this reason.
    */
   readonly caveat?: string;
 }

@@ -37,7 +37,7 @@ export interface SVal {
   readonly frame?: boolean;
   /** How a term was made, where a rewrite below looks at it (see `remainder`). */
   readonly op?: TermOp;
-  /** Set when the value is `x * k / 2^t` (rounded down) for an n-bit `x` (see `magicQuotient`). */
+  /** Set when the value is `x * k / 2^t` (rounded down) for an n-bit `x` (see `shifted` below). */
   readonly scaled?: Scaled;
   t?: SymBV;
 }

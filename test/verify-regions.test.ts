@@ -17,6 +17,7 @@ import { gccFor } from '../src/data/sources.js';
 import type { IsaName, Program } from '../src/ir/program.js';
 import { sketchBlock } from '../src/sketch/cegis.js';
 import { createVerifier, type FunctionReport, type Verdict } from '../src/verify/check.js';
+import { repoPath } from './helpers/golden.js';
 
 const C = `
 unsigned long clamp32(unsigned long x) { return x > 0xffffffffUL ? 0xffffffffUL : x; }
@@ -125,4 +126,21 @@ test('a wrong move where the other side has only a jump is REFUTED', async () =>
   const bad = targetLines.indexOf(line);
   assert.ok(bad >= 0, `a source block is paired with the block of line ${line}`);
   assert.equal(verdicts[bad]!.kind, 'REFUTED');
+});
+
+test('gns verify shows regions and added edge blocks, and exits 0 when all is proven', () => {
+  const files = { aarch64: join(tmp, 'aarch64.s'), riscv64: join(tmp, 'riscv64.s') };
+  const gns = repoPath('bin/gns.js');
+  const run = (from: string, to: string): { code: number | null; out: string } => {
+    const r = spawnSync(process.execPath, [gns, 'verify', from, to], { encoding: 'utf8', timeout: 300_000 });
+    return { code: r.status, out: r.stdout + r.stderr };
+  };
+  const forward = run(files.aarch64, files.riscv64);
+  assert.equal(forward.code, 0, forward.out);
+  assert.match(forward.out, /max2 \(line \d+\)\s+-> max2 \(line \d+\) \+\d blocks PROVEN/);
+  assert.match(forward.out, /edge \(added\)\s+-> block \d+ \(line \d+\)\s+PROVEN \(z3, the target's own work on an edge\)/);
+  const back = run(files.riscv64, files.aarch64);
+  assert.equal(back.code, 0, back.out);
+  assert.match(back.out, /PROVEN \(z3, with the region of max2 \(line \d+\)\)/);
+  assert.match(back.out, /-> edge \(added\)\s+PROVEN/);
 });

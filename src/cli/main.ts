@@ -395,6 +395,9 @@ async function runVerify(args: ParsedArgs): Promise<number> {
 function renderVerifyText(report: import('../verify/check.js').VerifyReport, srcPath: string, tgtPath: string): string {
   const where = (p: { index: number; label?: string; line?: number }): string => `${p.label ?? `block ${p.index}`}${p.line !== undefined ? ` (line ${p.line})` : ''}`;
   const sourceOf = (b: import('../verify/check.js').BlockReport): string => (b.added ? 'edge (added)' : where(b.source));
+  // A target block with no instruction is one gns added on an edge; a region shows its size.
+  const targetOf = (b: import('../verify/check.js').BlockReport): string =>
+    !b.target ? '-' : b.target.line === undefined ? 'edge (added)' : `${where(b.target)}${b.targetBlocks ? ` +${b.targetBlocks - 1} blocks` : ''}`;
   const how = (b: import('../verify/check.js').BlockReport): string => (b.region ? `, with the region of ${where(b.region)}` : b.added ? ', the target\'s own work on an edge' : '');
   let out = `${srcPath} (${report.source}) -> ${tgtPath} (${report.target})\n`;
   for (const f of report.functions) {
@@ -405,7 +408,7 @@ function renderVerifyText(report: import('../verify/check.js').VerifyReport, src
     for (const b of f.blocks) {
       const v = b.verdict;
       const detail = v.kind === 'PROVEN' ? `(${v.by}${v.context ? `, under the path through its ${v.context} predecessor(s)` : ''}${how(b)})` : v.kind === 'TESTED' ? `(${v.tests} tests; ${v.reason}${how(b)})` : v.kind === 'UNSUPPORTED' ? `(${v.reason}${how(b)})` : `(found by ${v.foundBy}${how(b)})`;
-      out += `  ${sourceOf(b).padEnd(24)} -> ${(b.target ? where(b.target) : '-').padEnd(24)} ${v.kind} ${detail}\n`;
+      out += `  ${sourceOf(b).padEnd(24)} -> ${targetOf(b).padEnd(24)} ${v.kind} ${detail}\n`;
       if (v.kind === 'REFUTED') {
         for (const d of v.counterexample.diverged) out += `      diverged: ${d}\n`;
         const regs = (r: Readonly<Record<string, string>>): string => Object.entries(r).slice(0, 12).map(([k, x]) => `${k}=${x}`).join(' ');

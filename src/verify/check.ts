@@ -71,6 +71,8 @@ export interface BlockReport {
    * (Added target blocks show as a target place without a line.)
    */
   readonly added?: boolean;
+  /** How many target blocks the block is checked against, when more than one (a region). */
+  readonly targetBlocks?: number;
   readonly verdict: Verdict;
   /** R at the block's entry, as `x0~a0` pairs. */
   readonly relation: readonly string[];
@@ -481,6 +483,7 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
       ...(bt !== undefined ? { target: place(ctx.target, bt) } : {}),
       ...(entry !== undefined ? { region: place(ctx.source, entry) } : {}),
       ...(ctx.source.cfg.blocks[bs]!.added ? { added: true } : {}),
+      ...((ctx.matching.regions.get(entry ?? bs)?.target.blocks.length ?? 1) > 1 ? { targetBlocks: ctx.matching.regions.get(entry ?? bs)!.target.blocks.length } : {}),
       verdict: v.verdict,
       relation: [...(rel.blocks.get(bs) ?? []).map(showPair), ...(rel.facts.get(bs) ?? []).map((f) => `${f.side === 's' ? 'source' : 'target'} ${showFact(f)}`)],
       ms: entry !== undefined ? 0 : Math.round(v.ms * 10) / 10,

@@ -19,7 +19,7 @@ import { createVerifier } from '../src/verify/check.js';
 import type { FunctionRelation, PairContext } from '../src/verify/relation.js';
 import { guardedCheck } from '../src/verify/z3.js';
 import { Rng } from '../src/util/random.js';
-import { mutateAt } from '../test/helpers/mutants.js';
+import { mutableBlock, mutateAt } from '../test/helpers/mutants.js';
 
 const limit = Number(process.env['GNS_BENCH_UNITS'] ?? 1000);
 const files = await buildAsmCorpus({ csmithSeeds: [], fixtures: true, configs: [{ opt: 'O0', debug: false }] });
@@ -45,8 +45,7 @@ for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as con
       const { report: f, relation } = await verifier.checkFunction(ctx);
       functions++;
       for (const b of f.blocks) {
-        const plain = !b.region && !ctx.matching.regions.has(b.source.index) && (ctx.target.cfg.blocks[ctx.matching.pairs.get(b.source.index) ?? -1]?.instructions.length ?? 0) > 0;
-        if (b.verdict.kind === 'PROVEN' && b.verdict.by !== 'forwarded' && !b.verdict.context && plain) proven.push({ ctx, relation, bs: b.source.index });
+        if (mutableBlock(ctx, b)) proven.push({ ctx, relation, bs: b.source.index });
         if (!b.target) continue;
         counts[b.verdict.kind]++;
         times.push(b.ms);

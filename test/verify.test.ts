@@ -19,7 +19,7 @@ import { createVerifier, predecessorChain, type FunctionReport, type Verdict } f
 import { randomEntry, runPair } from '../src/verify/concrete.js';
 import type { FunctionRelation, PairContext } from '../src/verify/relation.js';
 import { Rng } from '../src/util/random.js';
-import { mutateAt, type MutationKind } from './helpers/mutants.js';
+import { mutableBlock, mutateAt, type MutationKind } from './helpers/mutants.js';
 
 const CSMITH = Number(process.env['GNS_VERIFY_CSMITH'] ?? 0);
 const MUTANTS = Number(process.env['GNS_VERIFY_MUTANTS'] ?? 2000);
@@ -111,12 +111,7 @@ test(`${MUTANTS} single-token mutants of proven target blocks: no false proofs`,
   const candidates: { c: Checked; bs: number }[] = [];
   for (const list of Object.values(checked)) {
     for (const c of list) {
-      for (const b of c.report.blocks) {
-        const v = b.verdict;
-        const bt = c.ctx.matching.pairs.get(b.source.index);
-        const plain = bt !== undefined && !b.region && c.ctx.target.cfg.blocks[bt]!.instructions.length > 0;
-        if (v.kind === 'PROVEN' && v.by !== 'forwarded' && !v.context && plain) candidates.push({ c, bs: b.source.index });
-      }
+      for (const b of c.report.blocks) if (mutableBlock(c.ctx, b)) candidates.push({ c, bs: b.source.index });
     }
   }
   assert.ok(candidates.length > 100, `only ${candidates.length} proven blocks to mutate`);

@@ -15,7 +15,7 @@ import { loadZ3 } from './z3.js';
 import { fixedLayout } from '../emu/machine.js';
 import { RELATION_ABI } from './abi.js';
 import { type ConcreteEntry, randomEntry, runPair } from './concrete.js';
-import { matchBlocks, shape, splitEdges, unitOf } from './correspond.js';
+import { hasJumpTable, matchBlocks, shape, splitEdges, unitOf } from './correspond.js';
 import { localData, pairDataLabels } from './data.js';
 import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
@@ -208,10 +208,9 @@ function pairContexts(env: ProverEnv, source: Program, target: Program): { pairs
     // Variadic functions get no regions: their va_arg code branches on one ISA only, and R cannot
     // relate the two va_list layouts anyway.
     const isVariadic = variadic(source, cfg) || variadic(target, cfgT);
-    const tables = (c: FunctionCfg): boolean => c.blocks.some((b) => b.terminator === 'ijump');
     const caveat = isVariadic
       ? 'variadic function: R does not relate the two va_list layouts'
-      : tables(cfg) !== tables(cfgT)
+      : hasJumpTable(cfg) !== hasJumpTable(cfgT)
         ? 'one side dispatches a switch through a jump table, the other through compares: the blocks around the dispatch are paired by structure alone'
         : undefined;
     const opts = { regions: !isVariadic };
@@ -478,12 +477,13 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
     const entry = ctx.matching.inside.get(bs);
     const v = verdicts.get(entry ?? bs) ?? { verdict: { kind: 'UNSUPPORTED', reason: 'R did not settle' } as Verdict, ms: 0 };
     const bt = ctx.matching.pairs.get(entry ?? bs);
+    const targetBlocks = ctx.matching.regions.get(entry ?? bs)?.target.blocks.length ?? 1;
     return {
       source: place(ctx.source, bs),
       ...(bt !== undefined ? { target: place(ctx.target, bt) } : {}),
       ...(entry !== undefined ? { region: place(ctx.source, entry) } : {}),
       ...(ctx.source.cfg.blocks[bs]!.added ? { added: true } : {}),
-      ...((ctx.matching.regions.get(entry ?? bs)?.target.blocks.length ?? 1) > 1 ? { targetBlocks: ctx.matching.regions.get(entry ?? bs)!.target.blocks.length } : {}),
+      ...(targetBlocks > 1 ? { targetBlocks } : {}),
       verdict: v.verdict,
       relation: [...(rel.blocks.get(bs) ?? []).map(showPair), ...(rel.facts.get(bs) ?? []).map((f) => `${f.side === 's' ? 'source' : 'target'} ${showFact(f)}`)],
       ms: entry !== undefined ? 0 : Math.round(v.ms * 10) / 10,

@@ -13,7 +13,7 @@ import { Rng } from '../util/random.js';
 import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
-import { type Region, staysInside, unitOf } from './correspond.js';
+import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -208,8 +208,6 @@ function runRegion(side: SideContext, region: Region, m: Machine): { status: 'ok
     b = next;
   }
 }
-
-const NO_FORWARDING: ReadonlyMap<number, number> = new Map();
 
 /** The block a concrete run of `block` continues to, if it stays in the function. */
 function takenBlock(side: SideContext, block: number, outcome: Outcome<bigint, boolean>, forward: ReadonlyMap<number, number>): number | undefined {

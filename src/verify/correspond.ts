@@ -114,6 +114,14 @@ function plainControl(b: BasicBlock): boolean {
   return k === 'fall' || k === 'cbranch';
 }
 
+/** Successors with no jump-only block skipped: how edges inside a region are followed. */
+export const NO_FORWARDING: ReadonlyMap<number, number> = new Map();
+
+/** Whether a function dispatches through a jump table (an indirect jump) anywhere. */
+export function hasJumpTable(cfg: FunctionCfg): boolean {
+  return cfg.blocks.some((b) => b.terminator === 'ijump');
+}
+
 /** An edge that stays inside a region: to one of its blocks other than its entry. */
 export function staysInside(region: Region, to: number): boolean {
   return to !== region.blocks[0] && region.blocks.includes(to);
@@ -282,13 +290,13 @@ export function matchBlocks(source: FunctionCfg, target: FunctionCfg, opts: Matc
       if (!next) continue;
       const [ss, ts] = next;
       const plainPair = !regions.has(s);
+      const rawS = source.blocks[s]!.successors;
+      const rawT = target.blocks[t]!.successors;
       ss.forEach((x, k) => {
         let y = ts[k];
         if (y === undefined) return;
         // A jump-only block on one side may stand where the other side does real work on the
         // edge (`bl f; b .L7` against `call f; mv a5,a0; j .L7`): then it is paired, not skipped.
-        const rawS = source.blocks[s]!.successors;
-        const rawT = target.blocks[t]!.successors;
         if (plainPair && ss.length === 1 && !alike(source.blocks[x]!, target.blocks[y]!)) {
           if (rawS[0] !== x && alike(source.blocks[rawS[0]!]!, target.blocks[y]!)) x = rawS[0]!;
           else if (rawT[0] !== y && alike(source.blocks[x]!, target.blocks[rawT[0]!]!)) y = rawT[0]!;
@@ -303,7 +311,7 @@ export function matchBlocks(source: FunctionCfg, target: FunctionCfg, opts: Matc
   // earlier seeds wins over a label the two compilers happened to number differently. Not where a
   // side dispatches through a jump table: the two compilers then number and order the cases
   // differently, and a label says nothing.
-  const tables = [...source.blocks, ...target.blocks].some((b) => b.terminator === 'ijump');
+  const tables = hasJumpTable(source) || hasJumpTable(target);
   const byLabel = new Map<string, number>();
   target.blocks.forEach((b) => b.labels.forEach((l) => byLabel.set(l, b.index)));
   for (const b of tables ? [] : source.blocks) {

@@ -13,7 +13,7 @@ import { guardedCheck } from './z3.js';
 import { type Obligation, exitObligations, exitsOf } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
-import { type Region, regionPaths, staysInside, unitOf } from './correspond.js';
+import { NO_FORWARDING, type Region, regionPaths, staysInside, unitOf } from './correspond.js';
 import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
 
 /** What the prover needs across queries: the domain and the memories. */
@@ -243,8 +243,6 @@ interface PathEnd {
   /** The path's blocks, for messages. */
   readonly path: string;
 }
-
-const NO_FORWARDING: ReadonlyMap<number, number> = new Map();
 
 /** Runs every path of a region from a copy of `start`; a plain block is its one path. */
 function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState): PathEnd[] | string {

@@ -212,6 +212,9 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const lshr = bin('lshr');
   const ashr = bin('ashr');
   const eq = cmp('eq');
+  const mulTerm = bin('mul');
+  const udivTerm = bin('udiv');
+  const sdivTerm = bin('sdiv');
 
   const fp1 = (f: (a: bigint) => bigint, g: () => SymBV, fw: number, a: SVal): SVal => (a.c !== undefined ? K(fw, f(a.c)) : L(fw, g));
   const fp2 = (f: (a: bigint, b: bigint) => bigint, g: () => SymBV, fw: number, a: SVal, b: SVal): SVal =>
@@ -303,7 +306,7 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     const q = udivOp(scaled.n, scaled.x, K(scaled.n, d));
     return v.w === scaled.n ? q : { ...L(v.w, () => sym.zext(scaled.n, T(q), v.w)), op: { name: 'zext', from: scaled.n, arg: q } };
   };
-  const udivOp = (w: number, a: SVal, b: SVal): SVal => withOp(bin('udiv')(w, a, b), { name: 'udiv', args: [a, b] });
+  const udivOp = (w: number, a: SVal, b: SVal): SVal => withOp(udivTerm(w, a, b), { name: 'udiv', args: [a, b] });
   /** `zext(x) * k` as a scaled product, when the product cannot wrap. */
   const scaledProduct = (w: number, a: SVal, b: SVal): Scaled | undefined => {
     const [x, k] = b.c !== undefined ? [a, b.c] : [b, a.c];
@@ -370,13 +373,13 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
       return remainder(w, a, b) ?? sub(w, a, b);
     },
     mul(w, a, b) {
-      const v = withOp(bin('mul')(w, a, b), { name: 'mul', args: [a, b] });
+      const v = withOp(mulTerm(w, a, b), { name: 'mul', args: [a, b] });
       const scaled = v.c === undefined ? scaledProduct(w, a, b) : undefined;
       return scaled ? { ...v, scaled } : v;
     },
     udiv: udivOp,
     urem: bin('urem'),
-    sdiv: (w, a, b) => withOp(bin('sdiv')(w, a, b), { name: 'sdiv', args: [a, b] }),
+    sdiv: (w, a, b) => withOp(sdivTerm(w, a, b), { name: 'sdiv', args: [a, b] }),
     srem: bin('srem'),
     neg: (w, a) => (a.c !== undefined ? K(w, -a.c) : L(w, () => sym.neg(w, T(a)))),
     and(w, a, b) {

@@ -6,6 +6,8 @@ import type { Expr, Instruction, IsaName, Operand, Program, Statement } from '..
 import { frontEnd } from '../../src/asm/index.js';
 import { isDescribeError } from '../../src/isa/types.js';
 import type { Rng } from '../../src/util/random.js';
+import type { BlockReport } from '../../src/verify/check.js';
+import type { PairContext } from '../../src/verify/relation.js';
 
 /** What was changed. */
 export type MutationKind = 'imm' | 'reg' | 'offset' | 'opcode';
@@ -85,4 +87,14 @@ export function mutateAt<I extends IsaName>(program: Program<I>, stmt: number, r
   statements[stmt] = c.insn;
   const fe = frontEnd(program.isa);
   return { program: { ...program, statements }, stmt, operand: c.operand, kind: c.kind, before: fe.printInstruction(insn, true), after: fe.printInstruction(c.insn, true) };
+}
+
+/**
+ * Whether a block's target is one to mutate: proven on its own (not forwarded, not under a path
+ * context, not inside a source region), with a target block that has instructions to change.
+ */
+export function mutableBlock(ctx: PairContext, b: BlockReport): boolean {
+  const v = b.verdict;
+  const bt = ctx.matching.pairs.get(b.source.index);
+  return v.kind === 'PROVEN' && v.by !== 'forwarded' && !v.context && bt !== undefined && !b.region && ctx.target.cfg.blocks[bt]!.instructions.length > 0;
 }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { init } from 'z3-solver';
 import { aarch64Semantics } from '../src/isa/aarch64/semantics.js';
 import { describeAarch64 } from '../src/isa/aarch64/table.js';
+import { FPCR } from '../src/isa/aarch64/registers.js';
 import { Machine } from '../src/emu/machine.js';
 import { ConcreteMemory } from '../src/isa/concrete.js';
 import type { ExecState, Outcome } from '../src/isa/exec.js';
@@ -39,6 +40,8 @@ const GPRS = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp'];
 const VREGS = Array.from({ length: 32 }, (_, i) => `v${i}`);
 const ALL_REGS = [...GPRS, 'nzcv', ...VREGS];
 const width = (id: string): number => (id === 'nzcv' ? 4 : id.startsWith('v') ? 128 : 64);
+/** FPCR.DN: every NaN result is the default NaN (the verifier's mode against RISC-V). */
+const FPCR_DN = 1n << 25n;
 const hex = (v: bigint): string => '0x' + v.toString(16);
 
 // ---------------------------------------------------------------------------------------------
@@ -93,8 +96,8 @@ function nextPc(o: Outcome<bigint, boolean>, inst: Instance, symbols: ReadonlyMa
   }
 }
 
-function runConcrete(inst: Instance, s: DiffState, symbols: ReadonlyMap<string, bigint>): { final: Final; outcome: Outcome<bigint, boolean>; outside: bigint[] } {
-  const m = new Machine(regionMemory(s), symbols, (id) => s.regs.get(id) ?? 0n);
+function runConcrete(inst: Instance, s: DiffState, symbols: ReadonlyMap<string, bigint>, fpcr: bigint): { final: Final; outcome: Outcome<bigint, boolean>; outside: bigint[] } {
+  const m = new Machine(regionMemory(s), symbols, (id) => (id === FPCR ? fpcr : s.regs.get(id) ?? 0n));
   m.pc = inst.addr;
   m.next = inst.addr + 4n;
   const found = aarch64Semantics.lookup(inst.insn);
@@ -135,7 +138,7 @@ class ConstState implements ExecState<SymBV, SymBool, SymMem> {
 }
 
 /** Checks the symbolic semantics on the state; returns a description of any disagreement. */
-function checkSymbolic(inst: Instance, s: DiffState, want: Final, wantOutcome: Outcome<bigint, boolean>, symbols: ReadonlyMap<string, bigint>): string | undefined {
+function checkSymbolic(inst: Instance, s: DiffState, want: Final, wantOutcome: Outcome<bigint, boolean>, symbols: ReadonlyMap<string, bigint>, fpcr: bigint): string | undefined {
   let mem = ctx.Array.K(ctx.BitVec.sort(64), ctx.BitVec.val(0n, 8)) as unknown as SymMem;
   if (s.window) {
     for (let i = 0; i < s.window.size; i++) {
@@ -144,7 +147,7 @@ function checkSymbolic(inst: Instance, s: DiffState, want: Final, wantOutcome: O
     }
   }
   const initialMem = mem;
-  const st = new ConstState(s.regs, mem, symbols, ctx.BitVec.val(inst.addr, 64), ctx.BitVec.val(inst.addr + 4n, 64));
+  const st = new ConstState(new Map([...s.regs, [FPCR, fpcr]]), mem, symbols, ctx.BitVec.val(inst.addr, 64), ctx.BitVec.val(inst.addr + 4n, 64));
   const found = aarch64Semantics.lookup(inst.insn);
   if ('unsupported' in found) return 'unsupported';
   const o = found.run(st, inst.insn);
@@ -194,18 +197,26 @@ function compare(u: Final, c: Final, outside: bigint[]): string[] {
 // The differential test
 // ---------------------------------------------------------------------------------------------
 
-test('every AArch64 form agrees with Unicorn, concretely and symbolically', async (t) => {
+/**
+ * Runs every instance that `only` keeps from many states in Unicorn with FPCR = `fpcr`, and in
+ * our concrete and symbolic semantics with the same FPCR; fails on any disagreement. Returns the
+ * number of states whose concrete result depends on FPCR (against FPCR = 0).
+ */
+async function differential(t: { diagnostic(message: string): void }, fpcr: bigint, only: (insn: Instruction<'aarch64'>) => boolean): Promise<number> {
   const started = performance.now();
   const syms = new SymbolTable();
   const instances = makeInstances([...CORPUS_INSTANCES, ...SYNTH_INSTANCES], syms);
   const code = await linkInstances(instances, syms);
   const uc = UnicornMachine.open('aarch64');
+  let modeMatters = 0;
   try {
     uc.map(CODE_BASE, CODE_SIZE);
     uc.map(DATA_BASE, DATA_SIZE);
     uc.writeMemory(CODE_BASE, code);
-    // The FP model assumes FPCR = 0 (RNE, DN = 0, FZ = 0): make sure the oracle runs that way.
+    // The FP model reads only FPCR.DN (RNE, FZ = 0): make sure the oracle runs that way.
     assert.equal(uc.getReg('fpcr'), 0n);
+    uc.setReg('fpcr', fpcr);
+    assert.equal(uc.getReg('fpcr'), fpcr);
 
     const failures: string[] = [];
     const unsupported = new Map<string, string[]>();
@@ -214,6 +225,8 @@ test('every AArch64 form agrees with Unicorn, concretely and symbolically', asyn
     let symRuns = 0;
     const symEvery = Math.max(1, Math.floor(STATES / Math.max(1, SYM_STATES)));
     for (const [i, inst] of instances.entries()) {
+      // Skipped instances stay linked: each one's address is fixed by its place in the list.
+      if (!only(inst.insn)) continue;
       const found = aarch64Semantics.lookup(inst.insn);
       if ('unsupported' in found) {
         unsupported.set(found.unsupported, [...(unsupported.get(found.unsupported) ?? []), inst.text]);
@@ -234,13 +247,14 @@ test('every AArch64 form agrees with Unicorn, concretely and symbolically', asyn
         // After a failure Unicorn's background may be off: reload everything.
         loadUnicorn(uc, s, instFailures > 0 ? ALL_REGS : gen.touched, withMemory || instFailures > 0);
         const u = runUnicorn(uc, inst, s, withMemory);
-        const { final: c, outcome, outside } = runConcrete(inst, s, syms.addresses);
+        const { final: c, outcome, outside } = runConcrete(inst, s, syms.addresses, fpcr);
+        if (fpcr !== 0n && compare(c, runConcrete(inst, s, syms.addresses, 0n).final, []).length > 0) modeMatters++;
         runs++;
         const diffs = compare(u, c, outside);
         let symProblem: string | undefined;
         if (diffs.length === 0 && k % symEvery === 0 && SYM_STATES > 0) {
           symRuns++;
-          symProblem = checkSymbolic(inst, s, c, outcome, syms.addresses);
+          symProblem = checkSymbolic(inst, s, c, outcome, syms.addresses, fpcr);
         }
         if (diffs.length > 0 || symProblem !== undefined) {
           instFailures++;
@@ -250,14 +264,26 @@ test('every AArch64 form agrees with Unicorn, concretely and symbolically', asyn
     }
     const missing = aarch64Semantics.forms.filter((f) => !formsSeen.has(f));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    t.diagnostic(`${instances.length} instances, ${formsSeen.size} of ${aarch64Semantics.forms.length} forms exercised, ${runs} states run in Unicorn and concretely, ${symRuns} also symbolically, in ${seconds} s`);
-    if (missing.length > 0) t.diagnostic(`forms without an instance: ${missing.join(' ')}`);
+    t.diagnostic(`FPCR=${hex(fpcr)}: ${instances.filter((inst) => only(inst.insn)).length} instances, ${formsSeen.size} of ${aarch64Semantics.forms.length} forms exercised, ${runs} states run in Unicorn and concretely, ${symRuns} also symbolically, in ${seconds} s`);
+    if (fpcr === 0n && missing.length > 0) t.diagnostic(`forms without an instance: ${missing.join(' ')}`);
     for (const [why, texts] of unsupported) t.diagnostic(`unsupported ${why}: ${texts.join(' | ')}`);
     if (failures.length > 0) assert.fail(`${failures.length} mismatches:\n${failures.slice(0, 40).join('\n')}`);
     assert.deepEqual([...unsupported.keys()], []);
   } finally {
     uc.close();
   }
+  return modeMatters;
+}
+
+test('every AArch64 form agrees with Unicorn, concretely and symbolically', async (t) => {
+  await differential(t, 0n, () => true);
+});
+
+test('FP forms agree with Unicorn in default-NaN mode (FPCR.DN = 1), and the mode matters', async (t) => {
+  // Every FP instruction mnemonic starts with f (fadd, fmadd, fcvt, fmaxnm, ... and vector fadd).
+  const matters = await differential(t, FPCR_DN, (insn) => insn.mnemonic.startsWith('f'));
+  t.diagnostic(`${matters} states give a different result with DN = 1 than with DN = 0`);
+  assert.ok(matters >= 50, `only ${matters} states depend on FPCR.DN: the NaN cases are not exercised`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ const commands: Record<string, Command> = {
   },
   verify: {
     summary: 'check a translation block by block: PROVEN, TESTED, REFUTED (with a counterexample) or UNSUPPORTED',
-    usage: 'gns verify <source.s> <target.s> [--from aarch64|riscv64] [--to aarch64|riscv64] [--function NAME] [--timeout MS] [--tests N] [--seed N] [--json]',
+    usage: 'gns verify <source.s> <target.s> [--from aarch64|riscv64] [--to aarch64|riscv64] [--function NAME] [--timeout MS] [--tests N] [--seed N] [--exact-nan] [--json]',
     flags: [
       ...commonFlags,
       { name: 'from', value: true },
@@ -74,12 +74,13 @@ const commands: Record<string, Command> = {
       { name: 'timeout', value: true },
       { name: 'tests', value: true },
       { name: 'seed', value: true },
+      { name: 'exact-nan', value: false },
     ],
     run: runVerify,
   },
   sketch: {
     summary: 'repair a target block: fill holes (immediates, registers, opcodes) with Z3/CEGIS until the block is PROVEN',
-    usage: 'gns sketch <source.s> <target.s> --hole LINE:OPERAND|LINE:op=ALT/ALT[,...] --out FILE [--from ISA] [--to ISA] [--timeout MS] [--json]',
+    usage: 'gns sketch <source.s> <target.s> --hole LINE:OPERAND|LINE:op=ALT/ALT[,...] --out FILE [--from ISA] [--to ISA] [--timeout MS] [--exact-nan] [--json]',
     flags: [
       ...commonFlags,
       { name: 'from', value: true },
@@ -87,6 +88,7 @@ const commands: Record<string, Command> = {
       { name: 'hole', value: true },
       { name: 'out', value: true, alias: 'o' },
       { name: 'timeout', value: true },
+      { name: 'exact-nan', value: false },
     ],
     run: runSketch,
   },
@@ -378,6 +380,7 @@ async function runVerify(args: ParsedArgs): Promise<number> {
     ...(tests !== undefined ? { tests } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(typeof only === 'string' ? { functions: [only] } : {}),
+    exactNaN: args.flags.has('exact-nan'),
     progress: (_done, _total, name) => bar.tick(name),
   });
   bar.finish();
@@ -446,7 +449,7 @@ async function runSketch(args: ParsedArgs): Promise<number> {
   const { createVerifier } = await import('../verify/check.js');
   const { sketchBlock } = await import('../sketch/cegis.js');
   const verifier = await createVerifier();
-  const { pairs } = verifier.pairContexts(ps, pt);
+  const { pairs } = verifier.pairContexts(ps, pt, { exactNaN: args.flags.has('exact-nan') });
   const stmt = holes[0]!.stmt;
   const ctx = pairs.find((p) => p.target.cfg.blocks.some((b) => b.instructions.includes(stmt)));
   if (!ctx) throw new CliError(`line ${pt.statements[stmt]!.span.line} of '${tgtPath}' is in no function that the source also defines`, ExitCode.inputErrors);

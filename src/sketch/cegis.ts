@@ -456,7 +456,7 @@ export async function sketchBlock(
       if (proof.status === 'proven') {
         // Shallower counterexamples do not count against a block proven under its path context.
         cex = undefined;
-        const fresh = verifier.pairContexts(ctx.source.program, program).pairs.find((p) => p.name === ctx.name);
+        const fresh = verifier.pairContexts(ctx.source.program, program, ctx.options).pairs.find((p) => p.name === ctx.name);
         const v = fresh ? await verifier.checkBlock(fresh, rel, bs, { timeoutMs: Math.floor(Math.max(20, Math.min(proofTimeout, deadline - performance.now()))), seed }) : undefined;
         if (v?.kind === 'PROVEN') return v;
         why = v === undefined ? 'the filled program has no such function' : v.kind === 'REFUTED' ? '' : `checkBlock: ${v.reason}`;
@@ -505,7 +505,7 @@ export async function sketchBlock(
           if (touched.some((i) => encodingProblem(program.statements[i] as Instruction, holes.filter((h) => h.stmt === i)) !== undefined)) continue;
           let cand: PairContext;
           if (controlSensitive) {
-            const fresh = verifier.pairContexts(ctx.source.program, program).pairs.find((p) => p.name === ctx.name);
+            const fresh = verifier.pairContexts(ctx.source.program, program, ctx.options).pairs.find((p) => p.name === ctx.name);
             if (!fresh || fresh.target.frame.problem || !fresh.matching.pairs.has(bs)) continue;
             cand = fresh;
           } else {

@@ -23,6 +23,11 @@ export interface RelationAbi {
   readonly fpWidth: number;
   /** True for FP/SIMD register ids. */
   isFp(id: string): boolean;
+  /**
+   * Control register values under which every NaN an operation produces is the canonical NaN
+   * (AArch64 FPCR.DN; RISC-V always does so). Set unless NaN payloads are compared exactly.
+   */
+  readonly canonicalNaN: ReadonlyMap<string, bigint>;
 }
 
 const range = (p: string, a: number, b: number): string[] => Array.from({ length: b - a + 1 }, (_, i) => `${p}${a + i}`);
@@ -37,9 +42,10 @@ export const RELATION_ABI: Readonly<Record<IsaName, RelationAbi>> = {
     intRets: ['x0', 'x1'],
     fpRets: ['v0', 'v1'],
     calleeSaved: new Set([...range('x', 19, 29), ...range('v', 8, 15)]),
-    control: new Set(['nzcv']),
+    control: new Set(['nzcv', 'fpcr']),
     fpWidth: 64,
     isFp: (id) => id.startsWith('v'),
+    canonicalNaN: new Map([['fpcr', 1n << 25n]]),
   },
   riscv64: {
     sp: 'sp',
@@ -53,5 +59,6 @@ export const RELATION_ABI: Readonly<Record<IsaName, RelationAbi>> = {
     control: new Set(['fflags', 'frm', 'reservation', 'reservation_valid']),
     fpWidth: 64,
     isFp: (id) => id.startsWith('f') && id !== 'fflags' && id !== 'frm',
+    canonicalNaN: new Map(),
   },
 };

@@ -21,7 +21,8 @@ import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
 import type { Obligation, PairSite } from './obligations.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+import { type ContextOptions, type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+export type { ContextOptions };
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
 
@@ -109,8 +110,12 @@ export const ASSUMPTIONS = [
   'an integer a callee returns on RISC-V is extended to 64 bits by its type (RISC-V psABI); the type is read from how the AArch64 side extends it',
 ];
 
+/** Added to ASSUMPTIONS unless NaN payloads are compared exactly (`exactNaN`). */
+export const DEFAULT_NAN_ASSUMPTION =
+  'AArch64 runs in default-NaN mode (FPCR.DN = 1): every NaN an FP operation produces is the canonical NaN, as on RISC-V, so NaN payloads are not compared (--exact-nan compares them)';
+
 /** Options for `verifyPrograms`. */
-export interface VerifyOptions {
+export interface VerifyOptions extends ContextOptions {
   /** Z3 timeout per query, ms (default 2000). */
   readonly timeoutMs?: number;
   /** Random states per block before Z3 (default 32). */
@@ -132,7 +137,7 @@ export interface VerifyOptions {
 export interface Verifier {
   verifyPrograms(source: Program, target: Program, opts?: VerifyOptions): Promise<VerifyReport>;
   /** The pieces, for callers that work per function (sketch, tests). */
-  pairContexts(source: Program, target: Program): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } };
+  pairContexts(source: Program, target: Program, opts?: ContextOptions): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } };
   checkFunction(ctx: PairContext, opts?: VerifyOptions & { relation?: FunctionRelation }): Promise<{ report: FunctionReport; relation: FunctionRelation }>;
   checkBlock(ctx: PairContext, rel: FunctionRelation, bs: number, opts?: VerifyOptions): Promise<Verdict>;
   readonly env: ProverEnv;
@@ -146,11 +151,11 @@ export async function createVerifier(): Promise<Verifier> {
   const env = proverEnv(d);
   const verifier: Verifier = {
     env,
-    pairContexts: (source, target) => pairContexts(env, source, target),
+    pairContexts: (source, target, opts) => pairContexts(env, source, target, opts ?? {}),
     checkFunction: (c, opts) => checkFunction(env, c, opts),
     checkBlock: (c, rel, bs, opts) => checkBlock(env, c, rel, bs, opts ?? {}),
     async verifyPrograms(source, target, opts = {}) {
-      const { pairs, unmatched } = pairContexts(env, source, target);
+      const { pairs, unmatched } = pairContexts(env, source, target, opts);
       const chosen = opts.functions ? pairs.filter((p) => opts.functions!.includes(p.name)) : pairs;
       const functions: FunctionReport[] = [];
       for (const [i, p] of chosen.entries()) {
@@ -160,7 +165,8 @@ export async function createVerifier(): Promise<Verifier> {
       }
       const counts = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
       for (const f of functions) for (const b of f.blocks) counts[b.verdict.kind]++;
-      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: ASSUMPTIONS };
+      const nan = opts.exactNaN || (source.isa !== 'aarch64' && target.isa !== 'aarch64') ? [] : [DEFAULT_NAN_ASSUMPTION];
+      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...nan] };
     },
   };
   return verifier;
@@ -170,8 +176,9 @@ export async function createVerifier(): Promise<Verifier> {
 // Function pairs
 // ---------------------------------------------------------------------------------------------
 
-function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', program: Program<I>, cfg: FunctionCfg, images: Map<string, Uint8Array>, symbolKey: (name: string) => string): SideContext<I> {
+function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', program: Program<I>, cfg: FunctionCfg, images: Map<string, Uint8Array>, symbolKey: (name: string) => string, opts: ContextOptions): SideContext<I> {
   const sem = semanticsFor(program.isa);
+  const abi = RELATION_ABI[program.isa];
   const layout = fixedLayout(program);
   const labelBlock = new Map<string, number>();
   for (const b of cfg.blocks) for (const l of b.labels) labelBlock.set(l, b.index);
@@ -179,17 +186,18 @@ function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', progra
     program,
     cfg,
     sem,
-    abi: RELATION_ABI[program.isa],
+    abi,
     layout,
     frame: analyseFrame(env.d, which, sem, program, cfg, layout),
     widths: registerWidths(sem),
+    fixed: opts.exactNaN ? new Map() : abi.canonicalNaN,
     images,
     symbolKey,
     labelBlock,
   };
 }
 
-function pairContexts(env: ProverEnv, source: Program, target: Program): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } } {
+function pairContexts(env: ProverEnv, source: Program, target: Program, opts: ContextOptions): { pairs: PairContext[]; unmatched: { source: string[]; target: string[] } } {
   const cfgsS = new Map(buildCfgs(source, frontEnd(source.isa)).map((c) => [c.name, c]));
   const cfgsT = new Map(buildCfgs(target, frontEnd(target.isa)).map((c) => [c.name, c]));
   const dataS = localData(source);
@@ -213,16 +221,17 @@ function pairContexts(env: ProverEnv, source: Program, target: Program): { pairs
       : hasJumpTable(cfg) !== hasJumpTable(cfgT)
         ? 'one side dispatches a switch through a jump table, the other through compares: the blocks around the dispatch are paired by structure alone'
         : undefined;
-    const opts = { regions: !isVariadic };
-    let matching = matchBlocks(cfg, cfgT, opts);
+    const matchOpts = { regions: !isVariadic };
+    let matching = matchBlocks(cfg, cfgT, matchOpts);
     const split = splitEdges(cfg, cfgT, matching);
-    if (split) matching = matchBlocks(split.source, split.target, opts);
+    if (split) matching = matchBlocks(split.source, split.target, matchOpts);
     pairs.push({
       name,
-      source: sideContext(env, 's', source, split?.source ?? cfg, imagesS, (n) => n),
-      target: sideContext(env, 't', target, split?.target ?? cfgT, imagesByKeyT, keyT),
+      source: sideContext(env, 's', source, split?.source ?? cfg, imagesS, (n) => n, opts),
+      target: sideContext(env, 't', target, split?.target ?? cfgT, imagesByKeyT, keyT, opts),
       matching,
       ...(caveat ? { caveat } : {}),
+      options: opts,
     });
   }
   return {

@@ -118,6 +118,7 @@ function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint
   const symbols = { get: (name: string): bigint => entry.symbol(side.symbolKey(name)) } as unknown as ReadonlyMap<string, bigint>;
   const m = new Machine(new ConcreteMemory(initial), symbols, register);
   for (const [reg, off] of side.frame.entry[block] ?? []) m.set(reg, (cfaSide + off) & mask(64));
+  for (const [reg, value] of side.fixed) m.set(reg, value);
   return m;
 }
 

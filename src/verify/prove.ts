@@ -58,6 +58,7 @@ function sideState(env: ProverEnv, side: SideContext, which: Side, block: number
     return key;
   });
   for (const [reg, off] of side.frame.entry[block] ?? []) st.set(reg, d.address(CFA, cfaShift + off));
+  for (const [reg, value] of side.fixed) st.set(reg, d.bv(64, value));
   return st;
 }
 

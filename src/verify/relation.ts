@@ -55,12 +55,23 @@ export interface SideContext<I extends IsaName = IsaName> {
   readonly layout: Layout;
   readonly frame: SideFrame;
   readonly widths: ReadonlyMap<string, number>;
+  /** Control registers with one value at every block entry (FPCR in default-NaN mode). */
+  readonly fixed: ReadonlyMap<string, bigint>;
   /** Constant data of local labels, keyed by shared symbol key. */
   readonly images: ReadonlyMap<string, Uint8Array>;
   /** The shared key of a symbol: local data labels of the target map to their source pair. */
   symbolKey(name: string): string;
   /** Block index of a label. */
   readonly labelBlock: ReadonlyMap<string, number>;
+}
+
+/** How function pairs are set up. */
+export interface ContextOptions {
+  /**
+   * Compare NaN payloads bit for bit. By default AArch64 runs in default-NaN mode (FPCR.DN = 1),
+   * so that a NaN result is the canonical NaN on both ISAs, as ISO C leaves payloads unspecified.
+   */
+  readonly exactNaN?: boolean;
 }
 
 /** Everything about a function pair that does not change while checking it. */
@@ -75,6 +86,8 @@ export interface PairContext {
    * blocks are then never REFUTED, only UNSUPPORTED with this reason.
    */
   readonly caveat?: string;
+  /** How the pair was set up (a repaired target is paired again the same way). */
+  readonly options: ContextOptions;
 }
 
 /** Registers the instructions of the given blocks name explicitly (ABI-implied uses do not count). */

@@ -9,6 +9,12 @@ import type { Register, RegFile } from '../../ir/program.js';
 /** Id of the condition flags in reads/writes lists. */
 export const NZCV = 'nzcv';
 
+/**
+ * Id of the FP control register. No instruction form writes it; it reads 0 (its reset value)
+ * unless a machine sets it, as the verifier does to select default-NaN mode.
+ */
+export const FPCR = 'fpcr';
+
 /** Vector arrangements: full (`4s`) and element-only (`s`, used with lanes and in scalar forms). */
 export const ARRANGEMENTS: ReadonlyMap<string, { readonly width: number; readonly lanes: number; readonly elem: number }> = new Map([
   ['8b', { width: 64, lanes: 8, elem: 8 }],

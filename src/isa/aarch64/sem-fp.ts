@@ -2,16 +2,20 @@
 // conditional select, precision and integer conversions, rounding to integral, min/max.
 //
 // What is modelled:
-// - FPCR is fixed at its reset value 0, as Unicorn (and Linux user space) has it: round to
-//   nearest even, DN = 0 (NaNs propagate), FZ = 0 (denormals are not flushed), no traps.
-//   Instructions with their own rounding (fcvtzs: toward zero, frintm: down, ...) use it.
+// - FPCR is the pseudo-register `fpcr`; a machine that never writes it reads 0, the reset value
+//   that Unicorn (and Linux user space) has: round to nearest even, DN = 0 (NaNs propagate),
+//   FZ = 0 (denormals are not flushed), no traps. Only DN (bit 25) is read: the verifier sets it
+//   to compare with RISC-V, whose NaN results are always the canonical NaN. Instructions with
+//   their own rounding (fcvtzs: toward zero, frintm: down, ...) use it.
 // - NaN propagation with DN = 0: the first signalling NaN operand, quieted, else the first quiet
 //   NaN operand, else the default NaN for an invalid operation (the Domain's result). fmadd and
 //   friends check the addend first and negate operands before propagation, as the pseudocode
-//   does; fnmul negates its result, NaN included.
+//   does; fnmul negates its result, NaN included. With DN = 1 every NaN result is the default NaN.
 // - FP exception flags (FPSR) are NOT modelled; comparisons with other machines exclude FPSR.
 
 import type { FpWidth, RoundingMode } from '../sem.js';
+import { defaultNaN } from '../softfloat.js';
+import { FPCR } from './registers.js';
 import {
   type Bool, type D, type FormFn, type Insn, type St, type Val, NEXT, SemanticsError,
   condHolds, condOp, immNum, opAt, readFpr, readGpr, reg, writeFpr, writeGpr,
@@ -37,15 +41,24 @@ function quiet(d: D, fw: FpWidth, a: Val): Val {
   return d.or(fw, a, d.bv(fw, quietBit(fw)));
 }
 
+/** Bit 25 of FPCR: NaN results are the default NaN instead of a propagated operand. */
+const FPCR_DN = 25;
+
+/** FPCR.DN of the state, as a boolean of its domain. */
+export function defaultNaNMode(st: St): Bool {
+  const d = st.d;
+  return d.eq(1, d.extract(64, st.get(FPCR), FPCR_DN, FPCR_DN), d.bv(1, 1n));
+}
+
 /**
  * FPProcessNaNs for any number of operands: the first signalling NaN (quieted), else the first
- * quiet NaN, else `result`.
+ * quiet NaN, else `result`. With `dn` (FPCR.DN) it is `result`, whose NaNs are the default NaN.
  */
-export function processNaNs(d: D, fw: FpWidth, ops: readonly Val[], result: Val): Val {
+export function processNaNs(d: D, fw: FpWidth, ops: readonly Val[], result: Val, dn: Bool): Val {
   let r = result;
   for (let i = ops.length - 1; i >= 0; i--) r = d.ite(fw, d.fisNaN(fw, ops[i]!), ops[i]!, r);
   for (let i = ops.length - 1; i >= 0; i--) r = d.ite(fw, isSNaN(d, fw, ops[i]!), quiet(d, fw, ops[i]!), r);
-  return r;
+  return d.ite(fw, dn, result, r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,44 +109,46 @@ function binop(d: D, op: Binary, fw: FpWidth, a: Val, b: Val): Val {
 }
 
 /** The value of a binary operation at width fw with NaN propagation. */
-export function fpBinary(d: D, op: Binary, fw: FpWidth, a: Val, b: Val): Val {
-  return processNaNs(d, fw, [a, b], binop(d, op, fw, a, b));
+export function fpBinary(d: D, op: Binary, fw: FpWidth, a: Val, b: Val, dn: Bool): Val {
+  return processNaNs(d, fw, [a, b], binop(d, op, fw, a, b), dn);
 }
 
 function arith(op: Binary, negate = false): FormFn {
   return (st, insn) => {
     const d = st.d;
     const fw = fpWidth(insn, 0);
-    const r = fpBinary(d, op, fw, src(st, insn, 1), src(st, insn, 2));
+    const r = fpBinary(d, op, fw, src(st, insn, 1), src(st, insn, 2), defaultNaNMode(st));
     writeFpr(st, reg(insn, 0), negate ? d.fneg(fw, r) : r);
     return NEXT;
   };
 }
 
 /** fmax/fmin: NaNs propagate; +0 is larger than -0. */
-export function fpMax(d: D, fw: FpWidth, max: boolean, a: Val, b: Val): Val {
+export function fpMax(d: D, fw: FpWidth, max: boolean, a: Val, b: Val, dn: Bool): Val {
   // Equal numbers have equal bits except for the two zeros, where max keeps +0 (and of the sign
   // bits) and min keeps -0 (or of the sign bits).
   const equal = max ? d.and(fw, a, b) : d.or(fw, a, b);
   const pick = d.ite(fw, d.flt(fw, a, b), max ? b : a, max ? a : b);
-  return processNaNs(d, fw, [a, b], d.ite(fw, d.feq(fw, a, b), equal, pick));
+  // A NaN operand makes flt and feq false, so `pick` is not a NaN result: default it for DN.
+  const result = d.ite(fw, d.bor(d.fisNaN(fw, a), d.fisNaN(fw, b)), d.bv(fw, defaultNaN(fw)), d.ite(fw, d.feq(fw, a, b), equal, pick));
+  return processNaNs(d, fw, [a, b], result, dn);
 }
 
 /** fmaxnm/fminnm: a quiet NaN against a number loses (it becomes -inf for max, +inf for min). */
-export function fpMaxNum(d: D, fw: FpWidth, max: boolean, a: Val, b: Val): Val {
+export function fpMaxNum(d: D, fw: FpWidth, max: boolean, a: Val, b: Val, dn: Bool): Val {
   const inf = d.bv(fw, fw === 32 ? (max ? 0xff800000n : 0x7f800000n) : max ? 0xfff0000000000000n : 0x7ff0000000000000n);
   const qa = isQNaN(d, fw, a);
   const qb = isQNaN(d, fw, b);
   const a2 = d.ite(fw, d.band(qa, d.bnot(qb)), inf, a);
   const b2 = d.ite(fw, d.band(d.bnot(qa), qb), inf, b);
-  return fpMax(d, fw, max, a2, b2);
+  return fpMax(d, fw, max, a2, b2, dn);
 }
 
 function minmax(max: boolean, num: boolean): FormFn {
   return (st, insn) => {
     const fw = fpWidth(insn, 0);
     const f = num ? fpMaxNum : fpMax;
-    writeFpr(st, reg(insn, 0), f(st.d, fw, max, src(st, insn, 1), src(st, insn, 2)));
+    writeFpr(st, reg(insn, 0), f(st.d, fw, max, src(st, insn, 1), src(st, insn, 2), defaultNaNMode(st)));
     return NEXT;
   };
 }
@@ -155,43 +170,44 @@ function fused(negAddend: boolean, negProduct: boolean): FormFn {
       const inf = d.bv(fw, fw === 32 ? 0x7f800000n : 0x7ff0000000000000n);
       return d.band(d.eq(fw, ax, inf), d.eq(fw, ay, d.bv(fw, 0n)));
     };
-    const r = processNaNs(d, fw, [a, n, m], d.ffma(fw, 'rne', n, m, a));
+    const r = processNaNs(d, fw, [a, n, m], d.ffma(fw, 'rne', n, m, a), defaultNaNMode(st));
     // A quiet-NaN addend with an invalid product gives the default NaN, not the addend.
     const invalid = d.band(isQNaN(d, fw, a), d.bor(zeroInf(n, m), zeroInf(m, n)));
-    writeFpr(st, reg(insn, 0), d.ite(fw, invalid, d.bv(fw, fw === 32 ? 0x7fc00000n : 0x7ff8000000000000n), r));
+    writeFpr(st, reg(insn, 0), d.ite(fw, invalid, d.bv(fw, defaultNaN(fw)), r));
     return NEXT;
   };
 }
 
-function unaryFp(f: (d: D, fw: FpWidth, a: Val) => Val): FormFn {
+function unaryFp(f: (d: D, fw: FpWidth, a: Val, dn: Bool) => Val): FormFn {
   return (st, insn) => {
     const fw = fpWidth(insn, 0);
-    writeFpr(st, reg(insn, 0), f(st.d, fw, src(st, insn, 1)));
+    writeFpr(st, reg(insn, 0), f(st.d, fw, src(st, insn, 1), defaultNaNMode(st)));
     return NEXT;
   };
 }
 
 const fabs = unaryFp((d, fw, a) => d.fabs(fw, a));
 const fneg = unaryFp((d, fw, a) => d.fneg(fw, a));
-const fsqrt = unaryFp((d, fw, a) => processNaNs(d, fw, [a], d.fsqrt(fw, 'rne', a)));
+const fsqrt = unaryFp((d, fw, a, dn) => processNaNs(d, fw, [a], d.fsqrt(fw, 'rne', a), dn));
 
 /**
  * Round to integral in `rm`. Values of magnitude 2^(mantissa bits) and up, infinities and zeros
  * are already integral; the rest fit a 64-bit integer, so a round trip through one is exact. The
  * sign is kept, so -0.4 rounds to -0.
  */
-export function roundIntegral(d: D, fw: FpWidth, rm: RoundingMode, a: Val): Val {
+export function roundIntegral(d: D, fw: FpWidth, rm: RoundingMode, a: Val, dn: Bool): Val {
   const big = d.bv(fw, fw === 32 ? 0x4b000000n : 0x4330000000000000n); // 2^23, 2^52
   const mag = d.fabs(fw, a);
   const sign = d.bv(fw, 1n << BigInt(fw - 1));
   const rounded = d.fromInt(64, true, fw, rm, d.toInt(fw, 64, true, rm, a, 0n));
   const withSign = d.or(fw, rounded, d.and(fw, a, sign));
   const integral = d.bnot(d.flt(fw, mag, big)); // also true for NaN, handled below
-  return processNaNs(d, fw, [a], d.ite(fw, integral, a, withSign));
+  const result = d.ite(fw, d.fisNaN(fw, a), d.bv(fw, defaultNaN(fw)), d.ite(fw, integral, a, withSign));
+  return processNaNs(d, fw, [a], result, dn);
 }
 
 function frint(rm: RoundingMode): FormFn {
-  return unaryFp((d, fw, a) => roundIntegral(d, fw, rm, a));
+  return unaryFp((d, fw, a, dn) => roundIntegral(d, fw, rm, a, dn));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,8 +273,11 @@ const fmovGpr: FormFn = (st, insn) => {
 // Conversions
 // ---------------------------------------------------------------------------------------------
 
-/** fcvt between single and double: NaNs keep sign and payload (truncated or widened), quieted. */
-export function fpConvert(d: D, from: FpWidth, to: FpWidth, a: Val): Val {
+/**
+ * fcvt between single and double: NaNs keep sign and payload (truncated or widened), quieted;
+ * with `dn` (FPCR.DN) they become the default NaN.
+ */
+export function fpConvert(d: D, from: FpWidth, to: FpWidth, a: Val, dn: Bool): Val {
   const converted = d.fconvert(from, to, 'rne', a);
   const sign = d.extract(from, a, from - 1, from - 1);
   let nan: Val;
@@ -272,13 +291,13 @@ export function fpConvert(d: D, from: FpWidth, to: FpWidth, a: Val): Val {
   } else {
     return a;
   }
-  return d.ite(to, d.fisNaN(from, a), nan, converted);
+  return d.ite(to, d.band(d.fisNaN(from, a), d.bnot(dn)), nan, converted);
 }
 
 const fcvt: FormFn = (st, insn) => {
   const to = fpWidth(insn, 0);
   const from = fpWidth(insn, 1);
-  writeFpr(st, reg(insn, 0), fpConvert(st.d, from, to, src(st, insn, 1)));
+  writeFpr(st, reg(insn, 0), fpConvert(st.d, from, to, src(st, insn, 1), defaultNaNMode(st)));
   return NEXT;
 };
 

@@ -11,7 +11,7 @@ import {
   constNum, constValue, evalExpr, opAt, readFpr, readGpr, regOp, writeFpr, writeGpr,
 } from './sem-common.js';
 import { address, memOp } from './sem-mem.js';
-import { fpBinary } from './sem-fp.js';
+import { defaultNaNMode, fpBinary } from './sem-fp.js';
 
 // ---------------------------------------------------------------------------------------------
 // Lanes
@@ -510,7 +510,8 @@ function fpLanes(op: 'add' | 'sub' | 'mul' | 'div'): FormFn {
     const fw = s.elem;
     const a = readVec(st, vop(insn, 1), s);
     const b = readVec(st, vop(insn, 2), s);
-    writeVec(st, dst, a.map((x, i) => fpBinary(st.d, op, fw, x, b[i]!)), s.elem);
+    const dn = defaultNaNMode(st);
+    writeVec(st, dst, a.map((x, i) => fpBinary(st.d, op, fw, x, b[i]!, dn)), s.elem);
     return NEXT;
   };
 }

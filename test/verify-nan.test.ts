@@ -1,0 +1,70 @@
+// NaN payloads across ISAs, on code compiled by the real cross gccs at -O0. AArch64 (FPCR.DN = 0,
+// as Linux runs it) passes a NaN operand's payload on; RISC-V always produces the canonical NaN. So
+// gcc's own translations differ on NaN inputs with a payload. By default gns compares with AArch64
+// in default-NaN mode and says so among its assumptions: every block is PROVEN. With `exactNaN`
+// (`--exact-nan`) the payloads are compared, and the difference is REFUTED, with a counterexample
+// the emulator replays. The semantics of DN mode are checked against Unicorn in
+// test/semantics-aarch64.test.ts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAsm } from '../src/asm/index.js';
+import { gccFor } from '../src/data/sources.js';
+import type { IsaName, Program } from '../src/ir/program.js';
+import { DEFAULT_NAN_ASSUMPTION, createVerifier } from '../src/verify/check.js';
+import { repoPath } from './helpers/golden.js';
+
+const C = `
+double mean2(double a, double b) { double s = a + b; return s / 2.0; }
+float narrow(double x) { float f = (float)x; return f * 3.0f; }
+double root(double x) { double r = __builtin_sqrt(x); return r; }
+`;
+
+const tmp = mkdtempSync(join(tmpdir(), 'gns-nan-'));
+writeFileSync(join(tmp, 'nan.c'), C);
+
+function compile(isa: IsaName): string {
+  const out = join(tmp, `${isa}.s`);
+  // -fno-math-errno: sqrt is one instruction, not a call that sets errno.
+  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-fno-math-errno', '-o', out, join(tmp, 'nan.c')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
+  return out;
+}
+
+const files: Record<'aarch64' | 'riscv64', string> = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
+const load = (isa: 'aarch64' | 'riscv64'): Program => parseAsm(readFileSync(files[isa], 'latin1'), { isa, file: files[isa] }).program;
+const verifier = await createVerifier();
+
+for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+  test(`${from}->${to}: NaN payloads are not compared by default, and are REFUTED with exactNaN`, async () => {
+    const loose = await verifier.verifyPrograms(load(from), load(to));
+    assert.deepEqual(loose.counts, { PROVEN: loose.counts.PROVEN, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 }, JSON.stringify(loose.counts));
+    assert.ok(loose.assumptions.includes(DEFAULT_NAN_ASSUMPTION));
+
+    const exact = await verifier.verifyPrograms(load(from), load(to), { exactNaN: true });
+    assert.ok(!exact.assumptions.includes(DEFAULT_NAN_ASSUMPTION));
+    const refuted = exact.functions.filter((f) => f.blocks.some((b) => b.verdict.kind === 'REFUTED')).map((f) => f.name);
+    // Every function stores a NaN computed from a NaN operand, so each one differs in its payload.
+    assert.deepEqual(refuted.sort(), ['mean2', 'narrow', 'root'], JSON.stringify(exact.counts));
+    assert.equal(exact.counts.PROVEN + exact.counts.REFUTED + exact.counts.TESTED + exact.counts.UNSUPPORTED, loose.counts.PROVEN);
+  });
+}
+
+test('gns verify --exact-nan: exit code 5 (refuted); without it, 0', () => {
+  const run = (extra: string[]): { code: number; stdout: string } => {
+    const r = spawnSync(process.execPath, [repoPath('bin/gns.js'), 'verify', files.aarch64, files.riscv64, ...extra], { encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status ?? -1, stdout: r.stdout };
+  };
+  const loose = run([]);
+  assert.equal(loose.code, 0, loose.stdout);
+  assert.match(loose.stdout, /FPCR\.DN = 1/);
+  const exact = run(['--exact-nan', '--json']);
+  assert.equal(exact.code, 5, exact.stdout);
+  const report = JSON.parse(exact.stdout) as { counts: Record<string, number>; assumptions: string[] };
+  assert.ok(report.counts['REFUTED']! > 0);
+  assert.ok(!report.assumptions.some((a) => a.includes('FPCR.DN')));
+});

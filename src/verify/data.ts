@@ -70,8 +70,9 @@ export function localData(program: Program): LocalData {
   return { images, keys: resolved };
 }
 
-// Directives that place no bytes of a label's own (alignment is placed before the label).
-const IGNORED = new Set(['.type', '.size', '.global', '.globl', '.local', '.hidden', '.p2align', '.align', '.balign']);
+// Directives that place no bytes of a label's own (alignment is placed before the label; `.ident`
+// goes to .comment, and gcc puts it right after the last constant of a file).
+const IGNORED = new Set(['.type', '.size', '.global', '.globl', '.local', '.hidden', '.p2align', '.align', '.balign', '.ident']);
 
 const INT_SIZES: Readonly<Record<string, number>> = {
   '.byte': 1, '.hword': 2, '.half': 2, '.short': 2, '.2byte': 2,

@@ -65,7 +65,7 @@ const commands: Record<string, Command> = {
   },
   verify: {
     summary: 'check a translation block by block: PROVEN, TESTED, REFUTED (with a counterexample) or UNSUPPORTED',
-    usage: 'gns verify <source.s> <target.s> [--from aarch64|riscv64] [--to aarch64|riscv64] [--function NAME] [--timeout MS] [--tests N] [--seed N] [--exact-nan] [--json]',
+    usage: 'gns verify <source.s> <target.s> [--from aarch64|riscv64] [--to aarch64|riscv64] [--function NAME] [--timeout MS] [--tests N] [--seed N] [--exact] [--json]',
     flags: [
       ...commonFlags,
       { name: 'from', value: true },
@@ -74,13 +74,13 @@ const commands: Record<string, Command> = {
       { name: 'timeout', value: true },
       { name: 'tests', value: true },
       { name: 'seed', value: true },
-      { name: 'exact-nan', value: false },
+      { name: 'exact', value: false },
     ],
     run: runVerify,
   },
   sketch: {
     summary: 'repair a target block: fill holes (immediates, registers, opcodes) with Z3/CEGIS until the block is PROVEN',
-    usage: 'gns sketch <source.s> <target.s> --hole LINE:OPERAND|LINE:op=ALT/ALT[,...] --out FILE [--from ISA] [--to ISA] [--timeout MS] [--exact-nan] [--json]',
+    usage: 'gns sketch <source.s> <target.s> --hole LINE:OPERAND|LINE:op=ALT/ALT[,...] --out FILE [--from ISA] [--to ISA] [--timeout MS] [--exact] [--json]',
     flags: [
       ...commonFlags,
       { name: 'from', value: true },
@@ -88,7 +88,7 @@ const commands: Record<string, Command> = {
       { name: 'hole', value: true },
       { name: 'out', value: true, alias: 'o' },
       { name: 'timeout', value: true },
-      { name: 'exact-nan', value: false },
+      { name: 'exact', value: false },
     ],
     run: runSketch,
   },
@@ -380,7 +380,7 @@ async function runVerify(args: ParsedArgs): Promise<number> {
     ...(tests !== undefined ? { tests } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(typeof only === 'string' ? { functions: [only] } : {}),
-    exactNaN: args.flags.has('exact-nan'),
+    exact: args.flags.has('exact'),
     progress: (_done, _total, name) => bar.tick(name),
   });
   bar.finish();
@@ -406,7 +406,7 @@ function renderVerifyText(report: import('../verify/check.js').VerifyReport, src
   for (const f of report.functions) {
     const n = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
     for (const b of f.blocks) n[b.verdict.kind]++;
-    out += `\n${f.name}: ${f.blocks.length} blocks: ${n.PROVEN} proven, ${n.TESTED} tested, ${n.REFUTED} refuted, ${n.UNSUPPORTED} unsupported (frame shift ${f.frame.delta})\n`;
+    out += `\n${f.name}: ${f.blocks.length} blocks: ${n.PROVEN} proven, ${n.TESTED} tested, ${n.REFUTED} refuted, ${n.UNSUPPORTED} unsupported (frame shift ${f.frame.delta}${f.frame.slots ? `; slots ${f.frame.slots.join(' ')}` : ''})\n`;
     for (const note of f.notes) out += `  note: ${note}\n`;
     for (const b of f.blocks) {
       const v = b.verdict;
@@ -449,7 +449,7 @@ async function runSketch(args: ParsedArgs): Promise<number> {
   const { createVerifier } = await import('../verify/check.js');
   const { sketchBlock } = await import('../sketch/cegis.js');
   const verifier = await createVerifier();
-  const { pairs } = verifier.pairContexts(ps, pt, { exactNaN: args.flags.has('exact-nan') });
+  const { pairs } = verifier.pairContexts(ps, pt, { exact: args.flags.has('exact') });
   const stmt = holes[0]!.stmt;
   const ctx = pairs.find((p) => p.target.cfg.blocks.some((b) => b.instructions.includes(stmt)));
   if (!ctx) throw new CliError(`line ${pt.statements[stmt]!.span.line} of '${tgtPath}' is in no function that the source also defines`, ExitCode.inputErrors);

@@ -7,7 +7,7 @@
 import type { Instruction, IsaName, Program } from '../ir/program.js';
 import { ConcreteMemory, concrete } from '../isa/concrete.js';
 import type { ExecState, IsaSemantics, Outcome } from '../isa/exec.js';
-import { mask } from '../isa/sem.js';
+import { type Domain, mask } from '../isa/sem.js';
 
 // ---------------------------------------------------------------------------------------------
 // Machine state
@@ -15,7 +15,6 @@ import { mask } from '../isa/sem.js';
 
 /** Concrete architectural state. Registers never written read as `defaultRegister(id)`. */
 export class Machine implements ExecState<bigint, boolean, ConcreteMemory> {
-  readonly d = concrete;
   readonly regs = new Map<string, bigint>();
   pc = 0n;
   next = 0n;
@@ -24,6 +23,8 @@ export class Machine implements ExecState<bigint, boolean, ConcreteMemory> {
     public mem: ConcreteMemory = new ConcreteMemory(),
     readonly symbols: ReadonlyMap<string, bigint> = new Map(),
     private readonly defaultRegister: (id: string) => bigint = () => 0n,
+    /** The concrete domain, or one that also watches some operations (the verifier's tester). */
+    readonly d: Domain<bigint, boolean, ConcreteMemory> = concrete,
   ) {}
 
   get(id: string): bigint {
@@ -46,7 +47,7 @@ export class Machine implements ExecState<bigint, boolean, ConcreteMemory> {
 
   /** An independent copy (registers, memory). */
   clone(): Machine {
-    const m = new Machine(this.mem.clone(), this.symbols, this.defaultRegister);
+    const m = new Machine(this.mem.clone(), this.symbols, this.defaultRegister, this.d);
     for (const [k, v] of this.regs) m.regs.set(k, v);
     m.pc = this.pc;
     m.next = this.next;

@@ -13,7 +13,7 @@ import type { Instruction, IsaName, Program, Register } from '../ir/program.js';
 import { unitOf } from '../verify/correspond.js';
 import { frontEnd } from '../asm/index.js';
 import { isDescribeError } from '../isa/types.js';
-import { type Verdict, type Verifier, predecessorChain } from '../verify/check.js';
+import { MAX_CONTEXT, MAX_PATHS, type Verdict, type Verifier, contextPaths } from '../verify/check.js';
 import { type ConcreteEntry, type PairRun, randomEntry, runPair } from '../verify/concrete.js';
 import { analyseFrame, type SideFrame } from '../verify/frame.js';
 import { proveBlock } from '../verify/prove.js';
@@ -363,18 +363,19 @@ export async function sketchBlock(
   });
 
   // --- The initial states, through the same path context checkBlock may use ---
-  const chain = predecessorChain(ctx, bs);
+  const deepest = contextPaths(ctx, bs, MAX_CONTEXT);
+  const initialPaths = deepest.length <= MAX_PATHS ? deepest : [[]];
   const rng = new Rng(Math.imul(seed, 0x9e3779b1) ^ Math.imul(bs + 1, 0x85ebca6b));
   const wanted = opts.initialStates ?? 8;
   const baseCtx = retarget(base, ctx.target.frame);
   for (let k = 0; k < wanted * 8 && states.length < wanted; k++) {
-    const s: State = { entry: randomEntry(rng.nextU32()), context: chain };
+    const s: State = { entry: randomEntry(rng.nextU32()), context: rng.pick(initialPaths) };
     const run = safeRun(baseCtx, rel, bs, s);
     if (run.status === 'infeasible') continue;
     if (run.status === 'unsupported' && (run.reason.startsWith('source') || (!run.reason.startsWith('target') && !controlSensitive))) return give('unsupported', run.reason);
     states.push(s);
   }
-  if (states.length === 0 && chain.length > 0) {
+  if (states.length === 0 && initialPaths.some((p) => p.length > 0)) {
     // No random state follows the path; start from the block itself and let Z3 supply the rest.
     states.push({ entry: randomEntry(rng.nextU32()), context: [] });
   }
@@ -444,17 +445,45 @@ export async function sketchBlock(
     let why = '';
     // A question left open deeper than the last counterexample leaves the candidate undecided.
     let open = false;
-    for (let depth = 0; depth <= chain.length; depth++) {
-      const left = deadline - performance.now();
-      if (left < 20) {
-        why = 'no time left for the proof';
-        open = true;
+    for (let depth = 0; depth <= MAX_CONTEXT; depth++) {
+      const paths = depth === 0 ? [[]] : contextPaths(cand, bs, depth);
+      if (depth > 0 && (paths.length > MAX_PATHS || paths.every((p) => p.length < depth))) break;
+      // Every path of a depth must be proven (or be one no execution takes) for the block to be.
+      let proven = true;
+      let found: State | undefined;
+      let stop = false;
+      for (const context of paths) {
+        const left = deadline - performance.now();
+        if (left < 20) {
+          why = 'no time left for the proof';
+          open = true;
+          stop = true;
+          break;
+        }
+        const proof = await proveBlock(verifier.env, cand, rel, bs, Math.floor(Math.min(proofTimeout, left)), context);
+        if (proof.status === 'proven' || proof.status === 'infeasible') continue;
+        proven = false;
+        if (proof.status === 'counterexample') {
+          const s: State = { entry: proof.entry, context };
+          const replay = safeRun(cand, rel, bs, s);
+          if (replay.status === 'ran' && replay.failures.length > 0) {
+            found = s;
+            break;
+          }
+          why = 'Z3 found a counterexample that the emulator does not reproduce';
+          open = true;
+          continue;
+        }
+        if (depth === 0 || proof.status === 'unknown') {
+          why = proof.reason;
+          open = true;
+        }
+        stop = true;
         break;
       }
-      const context = chain.slice(chain.length - depth);
-      const proof = await proveBlock(verifier.env, cand, rel, bs, Math.floor(Math.min(proofTimeout, left)), context);
-      if (proof.status === 'proven') {
-        // Shallower counterexamples do not count against a block proven under its path context.
+      if (stop) break;
+      if (proven) {
+        // Shallower counterexamples do not count against a block proven under its path contexts.
         cex = undefined;
         const fresh = verifier.pairContexts(ctx.source.program, program, ctx.options).pairs.find((p) => p.name === ctx.name);
         const v = fresh ? await verifier.checkBlock(fresh, rel, bs, { timeoutMs: Math.floor(Math.max(20, Math.min(proofTimeout, deadline - performance.now()))), seed }) : undefined;
@@ -463,21 +492,10 @@ export async function sketchBlock(
         open = why !== '';
         break;
       }
-      if (proof.status === 'counterexample') {
-        const s: State = { entry: proof.entry, context };
-        const replay = safeRun(cand, rel, bs, s);
-        if (replay.status === 'ran' && replay.failures.length > 0) {
-          cex = s;
-          open = false;
-        } else {
-          why = 'Z3 found a counterexample that the emulator does not reproduce';
-          open = true;
-        }
+      if (found) {
+        cex = found;
+        open = false;
         continue;
-      }
-      if (depth === 0 || proof.status === 'unknown') {
-        why = proof.reason;
-        open = true;
       }
       break;
     }

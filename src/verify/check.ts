@@ -21,7 +21,7 @@ import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
 import type { Obligation, PairSite } from './obligations.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type ContextOptions, type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 export type { ContextOptions };
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
@@ -85,8 +85,11 @@ export interface FunctionReport {
   readonly blocks: readonly BlockReport[];
   /** Target blocks that no source block corresponds to. */
   readonly unmatchedTarget: readonly BlockPlace[];
-  /** Frame shift (target CFA - source CFA) and the share of frame accesses it explains. */
-  readonly frame: { readonly delta: number; readonly agreement: number };
+  /**
+   * Frame shift (target CFA - source CFA), the slots related one by one where the shift does not
+   * line them up (each side from its own CFA), and the share of frame accesses the two explain.
+   */
+  readonly frame: { readonly delta: number; readonly agreement: number; readonly slots?: readonly string[] };
   readonly returns: readonly string[];
   readonly notes: readonly string[];
 }
@@ -110,9 +113,11 @@ export const ASSUMPTIONS = [
   'an integer a callee returns on RISC-V is extended to 64 bits by its type (RISC-V psABI); the type is read from how the AArch64 side extends it',
 ];
 
-/** Added to ASSUMPTIONS unless NaN payloads are compared exactly (`exactNaN`). */
+/** Added to ASSUMPTIONS unless the comparison is exact (`exact`): what C leaves open. */
 export const DEFAULT_NAN_ASSUMPTION =
-  'AArch64 runs in default-NaN mode (FPCR.DN = 1): every NaN an FP operation produces is the canonical NaN, as on RISC-V, so NaN payloads are not compared (--exact-nan compares them)';
+  'AArch64 runs in default-NaN mode (FPCR.DN = 1): every NaN an FP operation produces is the canonical NaN, as on RISC-V, so NaN payloads are not compared (--exact compares them)';
+export const NO_DIVISION_BY_ZERO_ASSUMPTION =
+  'the source never divides by zero, which C leaves undefined (AArch64 gives 0, RISC-V all ones; --exact compares them)';
 
 /** Options for `verifyPrograms`. */
 export interface VerifyOptions extends ContextOptions {
@@ -165,8 +170,9 @@ export async function createVerifier(): Promise<Verifier> {
       }
       const counts = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
       for (const f of functions) for (const b of f.blocks) counts[b.verdict.kind]++;
-      const nan = opts.exactNaN || (source.isa !== 'aarch64' && target.isa !== 'aarch64') ? [] : [DEFAULT_NAN_ASSUMPTION];
-      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...nan] };
+      const nan = source.isa === 'aarch64' || target.isa === 'aarch64' ? [DEFAULT_NAN_ASSUMPTION] : [];
+      const cLevel = opts.exact ? [] : [...nan, NO_DIVISION_BY_ZERO_ASSUMPTION];
+      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...cLevel] };
     },
   };
   return verifier;
@@ -190,7 +196,7 @@ function sideContext<I extends IsaName>(env: ProverEnv, which: 's' | 't', progra
     layout,
     frame: analyseFrame(env.d, which, sem, program, cfg, layout),
     widths: registerWidths(sem),
-    fixed: opts.exactNaN ? new Map() : abi.canonicalNaN,
+    fixed: opts.exact ? new Map() : abi.canonicalNaN,
     images,
     symbolKey,
     labelBlock,
@@ -276,15 +282,20 @@ function dropPairs(rel: FunctionRelation, failed: readonly Obligation<unknown>[]
   const without = (list: readonly RegPair[] | undefined, p: RegPair): RegPair[] | undefined => list?.filter((q) => q !== p && !(q.s === p.s && q.t === p.t && q.w === p.w));
   const facts = rel.facts as Map<number, readonly ExtensionFact[]>;
   for (const o of failed) {
-    const { site, pair, fact } = o.pair!;
+    const { site, pair, fact, slot } = o.pair!;
+    if (slot) {
+      (rel as { slots: readonly SlotPair[] }).slots = rel.slots.filter((p) => p !== slot);
+      dropped = true;
+      continue;
+    }
     if (fact) {
       if (site.kind === 'block') facts.set(site.index, (facts.get(site.index) ?? []).filter((f) => f !== fact));
       dropped = true;
       continue;
     }
     if (!pair) continue;
-    const map = site.kind === 'block' ? blocks : site.kind === 'call' ? calls : undefined;
-    if (map && site.kind !== 'return') {
+    if (site.kind === 'block' || site.kind === 'call') {
+      const map = site.kind === 'block' ? blocks : calls;
       const next = without(map.get(site.index), pair);
       if (next && next.length !== map.get(site.index)!.length) map.set(site.index, next);
     } else {
@@ -335,17 +346,27 @@ async function checkBlock(env: ProverEnv, ctx: PairContext, rel: FunctionRelatio
   return r.verdict;
 }
 
-/** How deep the path context of a block may go (its chain of unique predecessors). */
-const MAX_CONTEXT = 4;
+/** How deep the path contexts of a block may go, and how many paths one depth may have. */
+export const MAX_CONTEXT = 4;
+export const MAX_PATHS = 16;
+
+/** A verdict, or register pairs of R to drop; `uses` are the blocks whose entry R it rests on. */
+interface Settled {
+  readonly verdict: Verdict;
+  readonly drop?: Obligation<unknown>[];
+  readonly uses?: ReadonlySet<number>;
+}
 
 /**
  * Tests, then proves, one block pair. With `weaken`, failures that are only register pairs of R
  * are returned for dropping instead of becoming a verdict. A block that fails on its own is
- * checked again with its chain of unique predecessors in front (a division guarded two blocks
- * earlier, say): every execution that reaches it comes that way, so a proof under that path
- * condition is a proof of the block.
+ * checked again behind every path of predecessors that leads into it, one level deeper at a time
+ * (a division guarded a few blocks earlier, behind a join): every execution that reaches the block
+ * comes along one of those paths from a state in R, so when each path is proven, or cannot be
+ * taken, the block is proven. This comes before dropping a pair of R, which could be a guard's
+ * consequence.
  */
-async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean): Promise<{ verdict: Verdict; drop?: Obligation<unknown>[] }> {
+async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean): Promise<Settled> {
   if (ctx.matching.forwardSource.has(bs)) return { verdict: { kind: 'PROVEN', by: 'forwarded' } };
   const unit = unitOf(ctx.matching, bs);
   if (!unit) return { verdict: { kind: 'UNSUPPORTED', reason: 'no corresponding target block' } };
@@ -353,11 +374,34 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   if (frameProblem) return { verdict: { kind: 'UNSUPPORTED', reason: frameProblem } };
   const [ss, st] = [shape(ctx.source.cfg.blocks[bs]!), shape(ctx.target.cfg.blocks[unit.target.blocks[0]!]!)];
   if (ss !== st && !ctx.matching.regions.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}), and no branching region of either side does what the other's block does` } };
-  let result = await attempt(env, ctx, rel, bs, opts, weaken, []);
-  const chain = predecessorChain(ctx, bs);
-  for (let depth = 1; depth <= chain.length && result.verdict.kind === 'REFUTED' && !result.drop; depth++) {
-    const deeper = await attempt(env, ctx, rel, bs, opts, weaken, chain.slice(chain.length - depth));
-    if (deeper.drop || deeper.verdict.kind !== 'UNSUPPORTED') result = deeper;
+  let result: Settled = await attempt(env, ctx, rel, bs, opts, weaken, []);
+  if (result.verdict.kind === 'REFUTED' || result.drop) {
+    // Each path is checked once; a path that stops early (at the entry, a call, a region) recurs
+    // unchanged at the next depth.
+    const known = new Map<string, Attempt>();
+    for (let depth = 1; depth <= MAX_CONTEXT; depth++) {
+      const paths = contextPaths(ctx, bs, depth);
+      if (paths.length > MAX_PATHS || paths.every((p) => known.has(p.join(',')))) break;
+      const results: Attempt[] = [];
+      for (const path of paths) {
+        const key = path.join(',');
+        if (!known.has(key)) known.set(key, await attempt(env, ctx, rel, bs, opts, weaken, path));
+        results.push(known.get(key)!);
+      }
+      const failed = results.find((r) => r.drop || r.verdict.kind === 'REFUTED');
+      if (failed) {
+        result = failed;
+        continue;
+      }
+      const open = results.find((r) => !r.infeasible && r.verdict.kind !== 'PROVEN');
+      if (open) {
+        result = open;
+        break;
+      }
+      const z3 = results.some((r) => r.verdict.kind === 'PROVEN' && r.verdict.by === 'z3');
+      result = { verdict: { kind: 'PROVEN', by: z3 ? 'z3' : 'evaluation', context: depth }, uses: new Set(paths.flat()) };
+      break;
+    }
   }
   // Where the inferred R or the pairing is known to fall short (a va_list is a pointer on one ABI
   // and a structure on the other), a difference is not evidence of a wrong translation. Under an
@@ -368,8 +412,13 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   return result;
 }
 
+/** What one attempt gives; `infeasible`: no execution in R follows its path into the block. */
+interface Attempt extends Settled {
+  readonly infeasible?: boolean;
+}
+
 /** One test-then-prove attempt with a given path context. */
-async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean, context: readonly number[]): Promise<{ verdict: Verdict; drop?: Obligation<unknown>[] }> {
+async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean, context: readonly number[]): Promise<Attempt> {
   const tests = opts.tests ?? 32;
   const seed = opts.seed ?? 1;
   // 1. Random testing (runs that leave the path context do not count).
@@ -394,6 +443,8 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       return { verdict: { kind: 'PROVEN', by: proof.byEvaluation ? 'evaluation' : 'z3', ...(context.length > 0 ? { context: context.length } : {}) } };
     case 'unsupported':
       return { verdict: { kind: 'UNSUPPORTED', reason: proof.reason } };
+    case 'infeasible':
+      return { verdict: { kind: 'UNSUPPORTED', reason: 'the path into the block cannot be taken under R' }, infeasible: true };
     case 'unknown': {
       const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
       if (found) return found;
@@ -419,7 +470,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
 const EXTRA_TESTS = 16;
 
 /** More random testing, for blocks the prover could not settle: a REFUTED verdict, or nothing. */
-function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): { verdict: Verdict; drop?: Obligation<unknown>[] } | undefined {
+function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): Settled | undefined {
   const seed = (opts.seed ?? 1) * 7_777_777 + bs * 104_729;
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
     const entry = randomEntry(seed + k);
@@ -433,30 +484,44 @@ function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: numbe
 }
 
 /**
- * The chain of unique predecessors of a block, outermost first, as long as the target block's
- * predecessors correspond and no call intervenes.
+ * The paths of predecessors into block `bs`, outermost block first, at most `depth` blocks long,
+ * that between them cover every execution reaching `bs`. A path grows backwards through all the
+ * predecessors of its first block at once, and stops growing where that cannot be done: at the
+ * function's entry (an execution may start there), at a predecessor that ends in a call or an
+ * indirect jump, lies in a region, has no partner, or whose partner is not a predecessor of the target block, and before a
+ * block repeats. `[[]]` (no context) when `bs` itself cannot grow.
  */
-export function predecessorChain(ctx: PairContext, bs: number): number[] {
-  const preds = (cfg: FunctionCfg, forward: ReadonlyMap<number, number>): number[][] => {
-    const out: number[][] = cfg.blocks.map(() => []);
-    for (const b of cfg.blocks) if (!forward.has(b.index)) for (const s of b.successors) out[forward.get(s) ?? s]!.push(b.index);
-    return out;
-  };
-  const ps = preds(ctx.source.cfg, ctx.matching.forwardSource);
-  const pt = preds(ctx.target.cfg, ctx.matching.forwardTarget);
-  const chain: number[] = [];
-  for (let b = bs; chain.length < MAX_CONTEXT; ) {
-    const [p, ...more] = ps[b]!;
+export function contextPaths(ctx: PairContext, bs: number, depth: number): number[][] {
+  const ps = predecessors(ctx.source.cfg, ctx.matching.forwardSource);
+  const pt = predecessors(ctx.target.cfg, ctx.matching.forwardTarget);
+  const grows = (path: readonly number[]): number[] | undefined => {
+    const b = path[0] ?? bs;
+    const preds = ps[b]!;
     const bt = ctx.matching.pairs.get(b);
-    const tp = bt === undefined ? [] : pt[bt]!;
-    if (p === undefined || more.length > 0 || tp.length !== 1 || ctx.matching.pairs.get(p) !== tp[0] || p === bs || chain.includes(p)) break;
-    if (ctx.matching.regions.has(p)) break;
-    const term = ctx.source.cfg.blocks[p]!.terminator;
-    if (term === 'call' || term === 'icall') break;
-    chain.unshift(p);
-    b = p;
+    if (b === 0 || preds.length === 0 || bt === undefined) return undefined;
+    const ok = preds.every((p) => {
+      const term = ctx.source.cfg.blocks[p]!.terminator;
+      const partner = ctx.matching.pairs.get(p);
+      return partner !== undefined && pt[bt]!.includes(partner) && !ctx.matching.regions.has(p) && !ctx.matching.inside.has(p) && term !== 'call' && term !== 'icall' && term !== 'ijump' && p !== bs && !path.includes(p);
+    });
+    return ok ? preds : undefined;
+  };
+  let paths: number[][] = [[]];
+  for (let level = 0; level < depth; level++) {
+    paths = paths.flatMap((path) => {
+      if (path.length < level) return [path];
+      const preds = grows(path);
+      return preds ? preds.map((p) => [p, ...path]) : [path];
+    });
   }
-  return chain;
+  return paths;
+}
+
+/** Predecessors of each block, through forwarded jump-only blocks. */
+function predecessors(cfg: FunctionCfg, forward: ReadonlyMap<number, number>): number[][] {
+  const out: number[][] = cfg.blocks.map(() => []);
+  for (const b of cfg.blocks) if (!forward.has(b.index)) for (const s of b.successors) out[forward.get(s) ?? s]!.push(b.index);
+  return out.map((list) => [...new Set(list)]);
 }
 
 async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptions & { relation?: FunctionRelation } = {}): Promise<{ report: FunctionReport; relation: FunctionRelation }> {
@@ -464,7 +529,18 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
   const rel = opts.relation ?? inferRelation(ctx, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   const order = [...ctx.source.cfg.blocks.keys()];
   const verdicts = new Map<number, { verdict: Verdict; ms: number }>();
-  const consumers = (site: PairSite): number[] => (site.kind === 'block' ? [site.index] : []);
+  // A verdict rests on R at its block's entry, and at the entry of every block of its path
+  // contexts: when pairs are dropped there, it is checked again. So is an unproven predecessor,
+  // whose obligations there just became weaker.
+  const uses = new Map<number, ReadonlySet<number>>();
+  const preds = predecessors(ctx.source.cfg, ctx.matching.forwardSource);
+  const unproven = (b: number): boolean => verdicts.has(b) && verdicts.get(b)!.verdict.kind !== 'PROVEN';
+  const consumers = (site: PairSite): number[] =>
+    site.kind === 'block'
+      ? [site.index, ...[...uses].filter(([, u]) => u.has(site.index)).map(([b]) => b), ...preds[site.index]!.filter(unproven)]
+      : site.kind === 'frame'
+        ? order
+        : [];
   let dirty = new Set(order);
   for (let round = 0; round < 20 && dirty.size > 0; round++) {
     const next = new Set<number>();
@@ -478,6 +554,8 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
         continue;
       }
       verdicts.set(bs, { verdict: r.verdict, ms: performance.now() - t0 });
+      if (r.uses) uses.set(bs, r.uses);
+      else uses.delete(bs);
     }
     dirty = next;
   }
@@ -509,7 +587,7 @@ async function checkFunction(env: ProverEnv, ctx: PairContext, opts: VerifyOptio
   if (weaken && written.length === 0 && ctx.source.cfg.blocks.some((b) => b.terminator === 'ret')) {
     notes.push('no return register is compared: either the function returns nothing, or the two sides return different values');
   }
-  const frames = { delta: Number(rel.delta), agreement: rel.frameAgreement ?? 1 };
+  const frames = { delta: Number(rel.delta), agreement: rel.frameAgreement ?? 1, ...(rel.slots.length > 0 ? { slots: rel.slots.map((p) => showSlot(p, rel.delta)) } : {}) };
   return {
     report: {
       name: ctx.name,

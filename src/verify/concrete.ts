@@ -7,12 +7,12 @@ import type { Instruction } from '../ir/program.js';
 import { exprSymbols, operandExpr } from '../ir/expr.js';
 import { ConcreteMemory } from '../isa/concrete.js';
 import type { Outcome } from '../isa/exec.js';
-import { mask } from '../isa/sem.js';
+import { type Domain, mask } from '../isa/sem.js';
 import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
-import { type Obligation, exitObligations, exitsOf } from './obligations.js';
+import { type Obligation, exitObligations, exitsOf, slotObligations } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
 
@@ -107,16 +107,31 @@ function imagesOf(side: SideContext, blocks: readonly number[], symbol: (key: st
   return out;
 }
 
-function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint): Machine {
+/** The concrete domain, noting every division and remainder by zero. */
+function watchingDivisions(divided: () => void): Domain<bigint, boolean, ConcreteMemory> {
+  const watch = (f: (w: number, a: bigint, b: bigint) => bigint) => (w: number, a: bigint, b: bigint): bigint => {
+    if ((b & mask(w)) === 0n) divided();
+    return f(w, a, b);
+  };
+  return { ...concrete, udiv: watch(concrete.udiv), urem: watch(concrete.urem), sdiv: watch(concrete.sdiv), srem: watch(concrete.srem) };
+}
+
+/**
+ * One side's machine at the entry of `path`. Its private frame bytes come from `privateByte`; a
+ * target byte of a slot pair (`aliases`: its offset to the source's) is the source's private byte.
+ */
+function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint, domain?: Domain<bigint, boolean, ConcreteMemory>, aliases?: ReadonlyMap<bigint, bigint>): Machine {
   const block = path[0]!;
   // The constant data every block of the path reads (a later block may load a float constant).
   const images = imagesOf(side, path, (k) => entry.symbol(k));
   const initial = (addr: bigint): number => {
     for (const [at, bytes] of images) if (addr >= at && addr < at + BigInt(bytes.length)) return bytes[Number(addr - at)]!;
+    const alias = aliases?.get(addr - cfa);
+    if (alias !== undefined) return entry.privateSource(cfa + alias);
     return privates.has(addr - cfa) ? privateByte(addr) : entry.memory(addr);
   };
   const symbols = { get: (name: string): bigint => entry.symbol(side.symbolKey(name)) } as unknown as ReadonlyMap<string, bigint>;
-  const m = new Machine(new ConcreteMemory(initial), symbols, register);
+  const m = new Machine(new ConcreteMemory(initial), symbols, register, domain);
   for (const [reg, off] of side.frame.entry[block] ?? []) m.set(reg, (cfaSide + off) & mask(64));
   for (const [reg, value] of side.fixed) m.set(reg, value);
   return m;
@@ -126,11 +141,11 @@ function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint
  * The two machines at the entry of the first block of `pathS` and `pathT` (the blocks each side
  * may run, in order; their constant data is mapped in), related by `pairs`.
  */
-function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly number[], pathT: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[]): { S: Machine; T: Machine } {
+function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly number[], pathT: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[], sourceDomain?: Domain<bigint, boolean, ConcreteMemory>): { S: Machine; T: Machine } {
   const bs = pathS[0]!;
   const bt = pathT[0]!;
-  const S = sideMachine(ctx.source, pathS, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa);
-  const T = sideMachine(ctx.target, pathT, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa);
+  const S = sideMachine(ctx.source, pathS, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa, sourceDomain);
+  const T = sideMachine(ctx.target, pathT, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa, undefined, slotAliases(rel.slots));
   // Source facts shape the values the pairs copy; target facts apply to the copies.
   const facts = rel.facts.get(bs) ?? [];
   for (const f of facts) if (f.side === 's') S.set(f.reg, extendValue(f, S.get(f.reg)));
@@ -161,6 +176,7 @@ export type PairRun =
       readonly brokenPairs: readonly Obligation<boolean>[];
     }
   | { readonly status: 'unsupported'; readonly reason: string }
+  /** The run left the path context, or the source divided by zero (unless the check is exact). */
   | { readonly status: 'infeasible' };
 
 /**
@@ -171,7 +187,10 @@ export type PairRun =
 export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
   const unit = unitOf(ctx.matching, bs)!;
   const contextT = context.map((b) => ctx.matching.pairs.get(b)!);
-  const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? []);
+  // C leaves division by zero undefined: runs where the source does it are not compared.
+  let dividedByZero = false;
+  const sourceDomain = ctx.options.exact ? undefined : watchingDivisions(() => (dividedByZero = true));
+  const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? [], sourceDomain);
   for (const [k, b] of context.entries()) {
     const bt = contextT[k]!;
     const rs = runStraight(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
@@ -187,9 +206,11 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
   const rt = runRegion(ctx.target, unit.target, T);
   if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
+  if (dividedByZero) return { status: 'infeasible' };
   const [outS, outT] = [rs.outcome, rt.outcome];
   const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa, { s: rs.end, t: rt.end });
   if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
+  obligations.push(...slotObligations(concrete, rel, S.mem, T.mem, entry.cfa));
   const failed = obligations.filter((o) => !o.holds);
   const failures = [...failed.map((o) => o.what), ...memoryDifferences(S.mem, T.mem, rel, entry.cfa)];
   return { status: 'ran', S, T, outS, outT, endS: rs.end, endT: rt.end, failures, brokenPairs: failed.filter((o) => o.pair) };

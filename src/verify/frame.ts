@@ -5,7 +5,7 @@
 // Register save slots (the callee-saved and link registers the prologue stores) are found here too:
 // they are private to each side and never compared.
 
-import type { IsaName, Program } from '../ir/program.js';
+import type { Instruction, IsaName, Program } from '../ir/program.js';
 import type { FunctionCfg } from '../cfg/cfg.js';
 import type { IsaSemantics } from '../isa/exec.js';
 import type { Layout } from '../emu/machine.js';
@@ -22,6 +22,8 @@ export interface FrameAccess {
   readonly off?: bigint;
   /** True for the save or restore of a callee-saved or link register. */
   readonly save: boolean;
+  /** Whether the value moves through an integer or an FP/SIMD register. */
+  readonly fp: boolean;
 }
 
 /** The frame facts of one side of one function. */
@@ -82,7 +84,9 @@ export function analyseFrame<I extends IsaName>(
       const off = a.addr.base === CFA && a.addr.part === 'full' ? a.addr.off : undefined;
       const save = a.kind === 'store' && b === 0 && saved.has(a.value) && off !== undefined;
       if (save) for (let k = 0n; k < BigInt(a.bytes); k++) saveBytes.add(off! + k);
-      list.push({ stmt, kind: a.kind, bytes: a.bytes, ...(off !== undefined ? { off } : {}), save });
+      const value = (program.statements[stmt] as Instruction | undefined)?.operands[0];
+      const fp = value?.kind === 'reg' && value.reg.file !== 'gpr';
+      list.push({ stmt, kind: a.kind, bytes: a.bytes, ...(off !== undefined ? { off } : {}), save, fp });
     };
     const run = runBlock(sem, program, block.instructions, st, layout, (i) => (stmt = i));
     d.onAccess = undefined;

@@ -8,15 +8,16 @@
 //   inductive, and drops what it can refute (see check.ts).
 // The function entry relation is the ABI's (argument registers) and is never weakened.
 
+import type { Instruction } from '../ir/program.js';
 import { concrete } from '../isa/concrete.js';
 import { Rng } from '../util/random.js';
-import { argumentPairs, entryPairs, randomEntry, runPair } from './concrete.js';
+import { argumentPairs, entryPairs, randomEntry, returnsInMemory, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
 import type { BasicBlock } from '../cfg/cfg.js';
 import { type Region, unitOf } from './correspond.js';
 import type { FrameAccess } from './frame.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed } from './relation.js';
 import { pairHolds } from './obligations.js';
 import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
 
@@ -24,9 +25,12 @@ import { type ExtensionFact, extendValue, factHolds, returnFact } from './return
 // Frames
 // ---------------------------------------------------------------------------------------------
 
-/** Longest common subsequence of two access lists by (kind, size): the aligned index pairs. */
-function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[]): [FrameAccess, FrameAccess][] {
-  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes;
+/**
+ * Longest common subsequence of two access lists by (kind, size, register file, and the argument
+ * a store spills, where `argument` names one): the aligned pairs.
+ */
+function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[], argument: (x: FrameAccess, side: 's' | 't') => string | undefined): [FrameAccess, FrameAccess][] {
+  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes && x.fp === y.fp && argument(x, 's') === argument(y, 't');
   const n = a.length;
   const m = b.length;
   const table = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
@@ -40,33 +44,113 @@ function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[]): [F
   return out;
 }
 
-/** The frame shift and private bytes of a function pair. */
-export function inferFrames(ctx: PairContext): { delta: bigint; privateSource: Set<bigint>; privateTarget: Set<bigint>; agreement: number } {
+/** The frame relation of a function pair: the shift, the slot pairs, and the private bytes. */
+export interface Frames {
+  readonly delta: bigint;
+  readonly slots: SlotPair[];
+  readonly privateSource: Set<bigint>;
+  readonly privateTarget: Set<bigint>;
+  /** Share of aligned accesses that delta or a slot pair explains. */
+  readonly agreement: number;
+}
+
+/** The frame shift, slot pairs and private bytes of a function pair. */
+export function inferFrames(ctx: PairContext): Frames {
   const votes = new Map<bigint, number>();
-  let total = 0;
+  const aligned: [FrameAccess, FrameAccess][] = [];
   const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
   const accessesOf = (side: SideContext, region: Region): FrameAccess[] => region.blocks.flatMap((b) => side.frame.accesses[b] ?? []);
+  // The prologue spills the arguments: a spill pairs only with the spill of the same argument (a
+  // structure result's address is x8 on AArch64 but a hidden a0 on RISC-V, and shifts the rest).
+  const targetArg = new Map([...argumentPairs(ctx, returnsInMemory(ctx)), ...ctx.source.abi.fpArgs.map((r, i): [string, string] => [r, ctx.target.abi.fpArgs[i]!])].map(([s, t]) => [t, s]));
+  const spilled = (side: SideContext, x: FrameAccess): string | undefined => {
+    const entry = side.cfg.blocks[0]!.instructions;
+    const at = entry.indexOf(x.stmt);
+    const value = (side.program.statements[x.stmt] as Instruction).operands[0];
+    if (x.kind !== 'store' || at < 0 || value?.kind !== 'reg') return undefined;
+    // Still the argument: no earlier instruction of the block wrote it (stores write memory only).
+    const writes = (i: number): boolean => {
+      const insn = side.program.statements[i] as Instruction;
+      const dst = insn.operands[0];
+      return !/^(st|s[bhwd]$|fs[wd]$)/.test(insn.mnemonic) && dst?.kind === 'reg' && dst.reg.id === value.reg.id;
+    };
+    return entry.slice(0, at).some(writes) ? undefined : value.reg.id;
+  };
+  const argument = (x: FrameAccess, which: 's' | 't'): string | undefined => {
+    if (which === 's') {
+      const r = spilled(ctx.source, x);
+      return r !== undefined && [...targetArg.values()].includes(r) ? r : undefined;
+    }
+    const r = spilled(ctx.target, x);
+    return r === undefined ? undefined : targetArg.get(r) ?? (ctx.target.abi.intArgs.includes(r) || ctx.target.abi.fpArgs.includes(r) ? `target ${r}` : undefined);
+  };
   for (const bs of ctx.matching.pairs.keys()) {
     const unit = unitOf(ctx.matching, bs)!;
-    for (const [x, y] of alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)))) {
+    for (const [x, y] of alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)), argument)) {
       const d = x.off! - y.off!;
       votes.set(d, (votes.get(d) ?? 0) + 1);
-      total++;
+      aligned.push([x, y]);
     }
   }
+  // The shift that lines up the most source frame bytes (a spill slot read ten times counts
+  // once): a lone slot elsewhere can still be paired on its own, a whole structure cannot.
+  const covered = new Map<bigint, Set<bigint>>();
+  for (const [x, y] of aligned) {
+    const set = covered.get(x.off! - y.off!) ?? new Set<bigint>();
+    for (let k = 0n; k < BigInt(x.bytes); k++) set.add(x.off! + k);
+    covered.set(x.off! - y.off!, set);
+  }
   let delta = 0n;
-  let best = 0;
-  for (const [d, n] of votes) if (n > best || (n === best && d < delta)) [delta, best] = [d, n];
-  const bytes = (side: SideContext, shift: bigint): Set<bigint> => {
+  let most = 0;
+  for (const [d, bytes] of covered) if (bytes.size > most || (bytes.size === most && d < delta)) [delta, most] = [d, bytes.size];
+  const best = votes.get(delta) ?? 0;
+  const pairs = slotPairs(ctx, aligned, delta);
+  const explained = best + aligned.filter(([x, y]) => pairs.some((p) => p.s === x.off && p.t === y.off! + delta)).length;
+  const paired = (which: 's' | 't'): Set<bigint> => new Set(pairs.flatMap((p) => Array.from({ length: p.bytes }, (_, k) => (which === 's' ? p.s : p.t) + BigInt(k))));
+  const [pairedS, pairedT] = [paired('s'), paired('t')];
+  const bytes = (side: SideContext, shift: bigint, skip: Set<bigint>): Set<bigint> => {
     const out = new Set<bigint>();
-    for (const list of side.frame.accesses) for (const a of list) if (a.off !== undefined && !a.save) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off + k + shift);
+    for (const list of side.frame.accesses) for (const a of list) if (a.off !== undefined && !a.save) for (let k = 0n; k < BigInt(a.bytes); k++) if (!skip.has(a.off + k + shift)) out.add(a.off + k + shift);
     return out;
   };
-  const usedS = bytes(ctx.source, 0n);
-  const usedT = bytes(ctx.target, delta);
-  const privateSource = new Set([...ctx.source.frame.saveBytes, ...[...usedS].filter((b) => !usedT.has(b))]);
-  const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...[...usedT].filter((b) => !usedS.has(b))]);
-  return { delta, privateSource, privateTarget, agreement: total === 0 ? 1 : best / total };
+  const usedS = bytes(ctx.source, 0n, pairedS);
+  const usedT = bytes(ctx.target, delta, pairedT);
+  const privateSource = new Set([...ctx.source.frame.saveBytes, ...pairedS, ...[...usedS].filter((b) => !usedT.has(b))]);
+  const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...pairedT, ...[...usedT].filter((b) => !usedS.has(b))]);
+  return { delta, slots: pairs, privateSource, privateTarget, agreement: aligned.length === 0 ? 1 : explained / aligned.length };
+}
+
+/**
+ * Slot pairs: a source slot and a target slot of one size that most often meet in the aligned
+ * accesses, each the other's best partner, at a shift other than delta, where every other static
+ * access on each side either is the slot or misses it (a slot inside a structure is not paired on
+ * its own).
+ */
+function slotPairs(ctx: PairContext, aligned: readonly [FrameAccess, FrameAccess][], delta: bigint): SlotPair[] {
+  const votes = new Map<string, { p: SlotPair; n: number }>();
+  for (const [x, y] of aligned) {
+    const key = `${x.off}:${y.off}:${x.bytes}`;
+    const v = votes.get(key) ?? { p: { s: x.off!, t: y.off!, bytes: x.bytes }, n: 0 };
+    v.n++;
+    votes.set(key, v);
+  }
+  // The best partner of each slot; a tie leaves the slot without one.
+  const best = (key: (p: SlotPair) => string): Map<string, SlotPair | null> => {
+    const out = new Map<string, { p: SlotPair | null; n: number }>();
+    for (const { p, n } of votes.values()) {
+      const prev = out.get(key(p));
+      if (!prev || n > prev.n) out.set(key(p), { p, n });
+      else if (n === prev.n) prev.p = null;
+    }
+    return new Map([...out].map(([k, v]) => [k, v.p]));
+  };
+  const ofSource = best((p) => `${p.s}:${p.bytes}`);
+  const ofTarget = best((p) => `${p.t}:${p.bytes}`);
+  const clean = (side: SideContext, off: bigint, n: number): boolean =>
+    side.frame.accesses.every((list) => list.every((a) => a.off === undefined || a.save || (a.off === off && a.bytes === n) || a.off + BigInt(a.bytes) <= off || a.off >= off + BigInt(n)));
+  return [...ofSource.values()]
+    .filter((p): p is SlotPair => p !== null && ofTarget.get(`${p.t}:${p.bytes}`) === p && p.s - p.t !== delta && clean(ctx.source, p.s, p.bytes) && clean(ctx.target, p.t, p.bytes))
+    .map((p) => ({ ...p, t: p.t + delta }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +237,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     ...S.abi.intRets.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intRets[i]!, w }))),
     ...S.abi.fpRets.flatMap((r, i) => FP_WIDTHS.map((w) => ({ s: r, t: T.abi.fpRets[i]!, w }))),
   ];
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, blocks, calls, returns, facts, frameAgreement: frames.agreement });
+  let slots = frames.slots;
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
   const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
     const list = facts.get(k);
@@ -183,6 +268,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
       for (let k = 0; k < samples; k++) {
         const r = runPair(ctx, rel(), bs, randomEntry(seed * 7919 + round * 104729 + bs * 131 + k));
         if (r.status !== 'ran') break;
+        const broken = r.brokenPairs.flatMap((o) => (o.pair?.slot ? [o.pair.slot] : []));
+        if (broken.length > 0) [slots, changed] = [slots.filter((p) => !broken.includes(p)), true];
         const exitsS = exitsOf(concrete, S, S.cfg.blocks[r.endS]!, r.outS, ctx.matching.forwardSource);
         if (typeof exitsS === 'string') break;
         const to = exitsS.find((e) => e.cond)!.to;

@@ -10,8 +10,8 @@
 import type { BasicBlock } from '../cfg/cfg.js';
 import type { Outcome } from '../isa/exec.js';
 import type { Domain } from '../isa/sem.js';
-import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
-import { showPair } from './relation.js';
+import type { FunctionRelation, PairContext, RegPair, SideContext, SlotPair } from './relation.js';
+import { showPair, showSlot } from './relation.js';
 import { type Region, staysInside, unitOf } from './correspond.js';
 import { type ExtensionFact, factHolds, showFact } from './returns.js';
 
@@ -76,14 +76,28 @@ export interface StateView<V, B, M> {
   get(id: string): V;
 }
 
-/** Where a related register pair belongs in R: a block's entry, a call, or the return. */
-export type PairSite = { readonly kind: 'block'; readonly index: number } | { readonly kind: 'call'; readonly index: number } | { readonly kind: 'return' };
+/** Where a part of R belongs: a block's entry, a call, the return, or the whole frame (slot pairs). */
+export type PairSite = { readonly kind: 'block'; readonly index: number } | { readonly kind: 'call'; readonly index: number } | { readonly kind: 'return' } | { readonly kind: 'frame' };
 
 /** A named condition that must hold; `pair` is set when it is one inferred part of R. */
 export interface Obligation<B> {
   readonly what: string;
   readonly holds: B;
-  readonly pair?: { readonly site: PairSite; readonly pair?: RegPair; readonly fact?: ExtensionFact };
+  readonly pair?: { readonly site: PairSite; readonly pair?: RegPair; readonly fact?: ExtensionFact; readonly slot?: SlotPair };
+}
+
+/**
+ * The slot pairs of R hold in the two final memories (`cfa` is the source's; a target slot's
+ * offset already includes delta). `only` picks the pairs to compare (the prover leaves out those
+ * that no store of the block can touch).
+ */
+export function slotObligations<V, B, M>(d: Domain<V, B, M>, rel: FunctionRelation, memS: M, memT: M, cfa: V, only: (p: SlotPair) => boolean = () => true): Obligation<B>[] {
+  const at = (off: bigint): V => d.add(64, cfa, d.bv(64, off));
+  return rel.slots.filter(only).map((p) => ({
+    what: `frame slot ${showSlot(p, rel.delta)}`,
+    holds: d.eq(8 * p.bytes, d.load(memS, at(p.s), p.bytes), d.load(memT, at(p.t), p.bytes)),
+    pair: { site: { kind: 'frame' }, slot: p },
+  }));
 }
 
 function describeTarget<V>(side: SideContext, to: ExitTarget<V>): string {

@@ -10,9 +10,9 @@ import { mask } from '../isa/sem.js';
 import { type ConcreteEntry, randomEntry } from './concrete.js';
 import { CFA, type Side, VState, runBlock } from './exec.js';
 import { guardedCheck } from './z3.js';
-import { type Obligation, exitObligations, exitsOf } from './obligations.js';
+import { type Obligation, exitObligations, exitsOf, slotObligations } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
-import type { FunctionRelation, PairContext, RegPair, SideContext } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, regionPaths, staysInside, unitOf } from './correspond.js';
 import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
 
@@ -34,17 +34,26 @@ export type ProofResult =
   | { readonly status: 'proven'; readonly byEvaluation: boolean }
   | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[] }
   | { readonly status: 'unknown'; readonly reason: string }
-  | { readonly status: 'unsupported'; readonly reason: string };
+  | { readonly status: 'unsupported'; readonly reason: string }
+  /** No execution in R follows the path context into the block. */
+  | { readonly status: 'infeasible' };
 
 // ---------------------------------------------------------------------------------------------
 // The symbolic entry state
 // ---------------------------------------------------------------------------------------------
 
-function sideState(env: ProverEnv, side: SideContext, which: Side, block: number, cfaShift: bigint, privates: ReadonlySet<bigint>, privateMem: SymMem, initial: (id: string) => SVal, symbols: Set<string>): VState {
+/**
+ * One side's entry state. Its private frame bytes read from its own private memory; a target
+ * byte of a slot pair (`aliases`: its offset to the source's) reads the source's private byte.
+ */
+function sideState(env: ProverEnv, side: SideContext, which: Side, block: number, cfaShift: bigint, privates: ReadonlySet<bigint>, privateMem: SymMem, initial: (id: string) => SVal, symbols: Set<string>, aliases?: ReadonlyMap<bigint, bigint>): VState {
   const { d } = env;
+  const privateByte = (mem: SymMem, addr: SVal): SVal => ({ w: 8, off: 0n, part: 'full', mk: () => mem.select(d.term(addr) as never) as unknown as SymBV });
   const special = (addr: SVal): SVal | undefined => {
     if (!isStatic(addr) || addr.base === undefined) return undefined;
-    if (addr.base === CFA && privates.has(addr.off)) return { w: 8, off: 0n, part: 'full', mk: () => privateMem.select(d.term(addr) as never) as unknown as SymBV };
+    const alias = addr.base === CFA ? aliases?.get(addr.off) : undefined;
+    if (alias !== undefined) return privateByte(env.privateSource, d.address(CFA, alias));
+    if (addr.base === CFA && privates.has(addr.off)) return privateByte(privateMem, addr);
     if (addr.base.startsWith('sym:')) {
       const image = side.images.get(addr.base.slice(4));
       if (image && addr.off >= 0n && addr.off < BigInt(image.length)) return d.bv(8, BigInt(image[Number(addr.off)]!));
@@ -130,17 +139,20 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   };
   const sourceValue = withFacts('s', sourceEntry);
   const S = sideState(env, ctx.source, 's', first, 0n, rel.privateSource, env.privateSource, sourceValue, symbols);
-  const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols);
+  const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols, slotAliases(rel.slots));
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
   const outside: SVal[] = [];
   d.onAccess = (a) => {
     if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
   };
   const obligations: Obligation<SBool>[] = [];
+  // C leaves division by zero undefined: the source is taken never to do it (unless exact).
+  const divisions: SBool[] | undefined = ctx.options.exact ? undefined : assumptions;
   try {
     for (const [k, b] of context.entries()) {
       const bt = ctx.matching.pairs.get(b)!;
-      const rs = runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
+      const [rs, nonzero] = nonzeroDivisors(d, () => runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout));
+      divisions?.push(...nonzero);
       if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
       const rt = runBlock(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
       if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
@@ -154,7 +166,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     // A region runs once per path; every pair of paths must meet the exit obligations under both
     // paths' conditions.
     const unit = unitOf(ctx.matching, bs)!;
-    const endsS = runPaths(d, ctx.source, unit.source, S);
+    const endsS = runPaths(d, ctx.source, unit.source, S, divisions);
     if (typeof endsS === 'string') return { status: 'unsupported', reason: `source: ${endsS}` };
     const endsT = runPaths(d, ctx.target, unit.target, T);
     if (typeof endsT === 'string') return { status: 'unsupported', reason: `target: ${endsT}` };
@@ -164,6 +176,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
         const found = exitObligations(ctx, rel, bs, es.state, et.state, es.outcome, et.outcome, cfa, { s: es.end, t: et.end });
         if (typeof found === 'string') return { status: 'unsupported', reason: found };
         found.push(...memoryObligations(d, es.state.mem, et.state.mem, rel));
+        found.push(...slotObligations(d, rel, es.state.mem, et.state.mem, cfa, (p) => mayWrite(es.state.mem, p.s, p.bytes) || mayWrite(et.state.mem, p.t, p.bytes)));
         const both = d.band(es.cond, et.cond);
         const single = endsS.length === 1 && endsT.length === 1;
         for (const o of found) obligations.push(single ? o : { ...o, what: `${o.what} (${es.path} / ${et.path})`, holds: d.bor(d.bnot(both), o.holds) });
@@ -211,8 +224,8 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     witness.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
     const exists = await guardedCheck(() => witness.check());
     if (exists === 'sat') return { status: 'proven', byEvaluation: false };
-    if (exists === 'unsat') return { status: 'unsupported', reason: context.length > 0 ? 'the path into the block is infeasible under R' : 'the entry assumptions are contradictory' };
-    return { status: 'unknown', reason: 'could not show that the entry assumptions can hold' };
+    if (exists === 'unsat') return context.length > 0 ? { status: 'infeasible' } : { status: 'unsupported', reason: 'the entry assumptions are contradictory' };
+    return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout) showing that the entry assumptions can hold` };
   }
   if (verdict !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
   const model = solver.model();
@@ -245,8 +258,22 @@ interface PathEnd {
   readonly path: string;
 }
 
-/** Runs every path of a region from a copy of `start`; a plain block is its one path. */
-function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState): PathEnd[] | string {
+/** Runs `run`, and returns with its result that each divisor it divided by is nonzero. */
+function nonzeroDivisors<R>(d: VerifyDomain, run: () => R): [R, SBool[]] {
+  const nonzero: SBool[] = [];
+  d.onDivide = (w, m) => nonzero.push(d.bnot(d.eq(w, m, d.bv(w, 0n))));
+  try {
+    return [run(), nonzero];
+  } finally {
+    d.onDivide = undefined;
+  }
+}
+
+/**
+ * Runs every path of a region from a copy of `start`; a plain block is its one path. With
+ * `divisions`, each path's divisors are taken to be nonzero under the path's condition.
+ */
+function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState, divisions?: SBool[]): PathEnd[] | string {
   const paths = region.blocks.length === 1 ? [region.blocks] : regionPaths(side.cfg, region);
   if (!paths) return `the region of block ${region.blocks[0]} has a cycle or too many paths`;
   const ends: PathEnd[] = [];
@@ -254,8 +281,10 @@ function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VSt
     const st = paths.length === 1 ? start : start.fork();
     let cond: SBool = d.bool(true);
     let outcome: Outcome<SVal, SBool> = { kind: 'next' };
+    const nonzero: SBool[] = [];
     for (const [k, b] of path.entries()) {
-      const r = runBlock(side.sem, side.program, side.cfg.blocks[b]!.instructions, st, side.layout);
+      const [r, divisors] = nonzeroDivisors(d, () => runBlock(side.sem, side.program, side.cfg.blocks[b]!.instructions, st, side.layout));
+      nonzero.push(...divisors);
       if (r.status !== 'ok') return r.reason;
       outcome = r.outcome;
       const next = path[k + 1];
@@ -272,6 +301,7 @@ function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VSt
       if (typeof exits === 'string') return exits;
       cond = d.band(cond, exits.filter((e) => e.to.kind !== 'block' || !staysInside(region, e.to.index)).reduce<SBool>((a, e) => d.bor(a, e.cond), d.bool(false)));
     }
+    for (const n of nonzero) divisions?.push(d.bor(d.bnot(cond), n));
     ends.push({ state: st, outcome, cond, end, path: path.map((b) => side.cfg.blocks[b]!.labels[0] ?? `block ${b}`).join('>') });
   }
   return ends;
@@ -283,6 +313,11 @@ function edgeCondition(d: VerifyDomain, side: SideContext, block: number, outcom
   if (typeof exits === 'string') return undefined;
   const conds = exits.filter((e) => e.to.kind === 'block' && e.to.index === to).map((e) => e.cond);
   return conds.length === 0 ? undefined : conds.reduce((a, b) => d.bor(a, b));
+}
+
+/** Whether a store of `mem` may write a byte of the frame slot at `off` (from the source CFA). */
+function mayWrite(mem: VMem, off: bigint, bytes: number): boolean {
+  return writesOf(mem).some((w) => (isStatic(w.addr) ? w.addr.base === CFA && w.addr.off < off + BigInt(bytes) && w.addr.off + BigInt(w.bytes) > off : fromFrame(w.addr)));
 }
 
 /** Every written byte outside the private ones must be equal in the two final memories. */

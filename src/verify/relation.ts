@@ -27,6 +27,18 @@ export interface RegPair {
   readonly w: number;
 }
 
+/**
+ * A frame slot of each side that holds the same variable where delta does not line the two up
+ * (gcc orders a function's argument spills differently on each ISA). Offsets are from the source
+ * CFA, the target's shifted by delta, like the private bytes; both slots' bytes are private, and
+ * the pair relates them: the target slot starts equal to the source slot, and must end so.
+ */
+export interface SlotPair {
+  readonly s: bigint;
+  readonly t: bigint;
+  readonly bytes: number;
+}
+
 /** The state relation of one function pair. */
 export interface FunctionRelation {
   /** Target CFA minus source CFA. */
@@ -34,6 +46,8 @@ export interface FunctionRelation {
   /** Private frame bytes, as offsets from the source CFA (target ones shifted by delta). */
   readonly privateSource: ReadonlySet<bigint>;
   readonly privateTarget: ReadonlySet<bigint>;
+  /** Slots related one by one (sigma, where it is not the shift delta). */
+  readonly slots: readonly SlotPair[];
   /** Registers related at the entry of each source block (by source block index). */
   readonly blocks: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at each call (by source block index of the calling block). */
@@ -68,10 +82,13 @@ export interface SideContext<I extends IsaName = IsaName> {
 /** How function pairs are set up. */
 export interface ContextOptions {
   /**
-   * Compare NaN payloads bit for bit. By default AArch64 runs in default-NaN mode (FPCR.DN = 1),
-   * so that a NaN result is the canonical NaN on both ISAs, as ISO C leaves payloads unspecified.
+   * Compare as machine code, not as C. By default two things C leaves open are not compared:
+   * NaN payloads (AArch64 runs in default-NaN mode, FPCR.DN = 1, so a NaN result is the
+   * canonical NaN on both ISAs), and division by zero (the source is taken never to do it).
+   * With `exact`, payloads are compared bit for bit and division by zero gives what each ISA
+   * defines (AArch64 0, RISC-V all ones).
    */
-  readonly exactNaN?: boolean;
+  readonly exact?: boolean;
 }
 
 /** Everything about a function pair that does not change while checking it. */
@@ -104,6 +121,19 @@ export function registersNamed(side: SideContext, blocks: Iterable<number>): Set
       }
     }
   }
+  return out;
+}
+
+/** Renders a slot pair for reports, each side from its own CFA: `[CFA-56]~[CFA-80]:8`. */
+export function showSlot(p: SlotPair, delta: bigint): string {
+  const at = (off: bigint): string => `[CFA${off >= 0n ? '+' : ''}${off}]`;
+  return `${at(p.s)}~${at(p.t - delta)}:${p.bytes}`;
+}
+
+/** The target offset (from the source CFA) of each target byte of a slot pair, to its source offset. */
+export function slotAliases(slots: readonly SlotPair[]): Map<bigint, bigint> {
+  const out = new Map<bigint, bigint>();
+  for (const p of slots) for (let k = 0n; k < BigInt(p.bytes); k++) out.set(p.t + k, p.s + k);
   return out;
 }
 

@@ -125,6 +125,8 @@ export type VerifyDomain = Domain<SVal, SBool, VMem> & {
   readonly ctx: Context<'main'>;
   /** Called on every load and store (set by the frame analysis; undefined otherwise). */
   onAccess?: (a: Access) => void;
+  /** Called with the divisor of every division and remainder (set while the source runs). */
+  onDivide?: (w: number, divisor: SVal) => void;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -336,6 +338,11 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     return undefined;
   };
 
+  const divides = (f: (w: number, a: SVal, b: SVal) => SVal) => (w: number, a: SVal, b: SVal): SVal => {
+    d.onDivide?.(w, b);
+    return f(w, a, b);
+  };
+
   const d: VerifyDomain = {
     kind: 'symbolic',
     budget: Infinity,
@@ -377,10 +384,10 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
       const scaled = v.c === undefined ? scaledProduct(w, a, b) : undefined;
       return scaled ? { ...v, scaled } : v;
     },
-    udiv: udivOp,
-    urem: bin('urem'),
-    sdiv: (w, a, b) => withOp(sdivTerm(w, a, b), { name: 'sdiv', args: [a, b] }),
-    srem: bin('srem'),
+    udiv: divides(udivOp),
+    urem: divides(bin('urem')),
+    sdiv: divides((w, a, b) => withOp(sdivTerm(w, a, b), { name: 'sdiv', args: [a, b] })),
+    srem: divides(bin('srem')),
     neg: (w, a) => (a.c !== undefined ? K(w, -a.c) : L(w, () => sym.neg(w, T(a)))),
     and(w, a, b) {
       if (w === 64 && a.base !== undefined && a.part === 'full' && b.c !== undefined) {

@@ -1,10 +1,12 @@
-// NaN payloads across ISAs, on code compiled by the real cross gccs at -O0. AArch64 (FPCR.DN = 0,
-// as Linux runs it) passes a NaN operand's payload on; RISC-V always produces the canonical NaN. So
-// gcc's own translations differ on NaN inputs with a payload. By default gns compares with AArch64
-// in default-NaN mode and says so among its assumptions: every block is PROVEN. With `exactNaN`
-// (`--exact-nan`) the payloads are compared, and the difference is REFUTED, with a counterexample
-// the emulator replays. The semantics of DN mode are checked against Unicorn in
-// test/semantics-aarch64.test.ts.
+// What C leaves open, across ISAs, on code compiled by the real cross gccs at -O0.
+// - NaN payloads: AArch64 (FPCR.DN = 0, as Linux runs it) passes a NaN operand's payload on;
+//   RISC-V always produces the canonical NaN. By default gns compares with AArch64 in default-NaN
+//   mode. (The semantics of DN mode are checked against Unicorn in test/semantics-aarch64.test.ts.)
+// - Division by zero: AArch64 gives 0, RISC-V all ones. By default the source is taken never to
+//   divide by zero, as C leaves it undefined.
+// Both are listed among the assumptions, and every block is PROVEN. With `exact` (`--exact`) the
+// two sides are compared as machine code, and each difference is REFUTED, with a counterexample
+// the emulator replays.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,13 +17,15 @@ import { join } from 'node:path';
 import { parseAsm } from '../src/asm/index.js';
 import { gccFor } from '../src/data/sources.js';
 import type { IsaName, Program } from '../src/ir/program.js';
-import { DEFAULT_NAN_ASSUMPTION, createVerifier } from '../src/verify/check.js';
+import { DEFAULT_NAN_ASSUMPTION, NO_DIVISION_BY_ZERO_ASSUMPTION, createVerifier } from '../src/verify/check.js';
 import { repoPath } from './helpers/golden.js';
 
 const C = `
 double mean2(double a, double b) { double s = a + b; return s / 2.0; }
 float narrow(double x) { float f = (float)x; return f * 3.0f; }
 double root(double x) { double r = __builtin_sqrt(x); return r; }
+long quot(long a, long b) { long q = a / b; return q; }
+unsigned rest(unsigned a, unsigned b) { unsigned r = a % b; return r; }
 `;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gns-nan-'));
@@ -40,21 +44,24 @@ const load = (isa: 'aarch64' | 'riscv64'): Program => parseAsm(readFileSync(file
 const verifier = await createVerifier();
 
 for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
-  test(`${from}->${to}: NaN payloads are not compared by default, and are REFUTED with exactNaN`, async () => {
+  test(`${from}->${to}: NaN payloads and division by zero are not compared by default, and are REFUTED with exact`, async () => {
     const loose = await verifier.verifyPrograms(load(from), load(to));
     assert.deepEqual(loose.counts, { PROVEN: loose.counts.PROVEN, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 }, JSON.stringify(loose.counts));
     assert.ok(loose.assumptions.includes(DEFAULT_NAN_ASSUMPTION));
+    assert.ok(loose.assumptions.includes(NO_DIVISION_BY_ZERO_ASSUMPTION));
 
-    const exact = await verifier.verifyPrograms(load(from), load(to), { exactNaN: true });
+    const exact = await verifier.verifyPrograms(load(from), load(to), { exact: true });
     assert.ok(!exact.assumptions.includes(DEFAULT_NAN_ASSUMPTION));
+    assert.ok(!exact.assumptions.includes(NO_DIVISION_BY_ZERO_ASSUMPTION));
     const refuted = exact.functions.filter((f) => f.blocks.some((b) => b.verdict.kind === 'REFUTED')).map((f) => f.name);
-    // Every function stores a NaN computed from a NaN operand, so each one differs in its payload.
-    assert.deepEqual(refuted.sort(), ['mean2', 'narrow', 'root'], JSON.stringify(exact.counts));
+    // Every function stores a NaN computed from a NaN operand, or a quotient or remainder by zero
+    // (only the quotient differs: both ISAs give the dividend as the remainder).
+    assert.deepEqual(refuted.sort(), ['mean2', 'narrow', 'quot', 'root'], JSON.stringify(exact.counts));
     assert.equal(exact.counts.PROVEN + exact.counts.REFUTED + exact.counts.TESTED + exact.counts.UNSUPPORTED, loose.counts.PROVEN);
   });
 }
 
-test('gns verify --exact-nan: exit code 5 (refuted); without it, 0', () => {
+test('gns verify --exact: exit code 5 (refuted); without it, 0', () => {
   const run = (extra: string[]): { code: number; stdout: string } => {
     const r = spawnSync(process.execPath, [repoPath('bin/gns.js'), 'verify', files.aarch64, files.riscv64, ...extra], { encoding: 'utf8', timeout: 120_000 });
     return { code: r.status ?? -1, stdout: r.stdout };
@@ -62,7 +69,7 @@ test('gns verify --exact-nan: exit code 5 (refuted); without it, 0', () => {
   const loose = run([]);
   assert.equal(loose.code, 0, loose.stdout);
   assert.match(loose.stdout, /FPCR\.DN = 1/);
-  const exact = run(['--exact-nan', '--json']);
+  const exact = run(['--exact', '--json']);
   assert.equal(exact.code, 5, exact.stdout);
   const report = JSON.parse(exact.stdout) as { counts: Record<string, number>; assumptions: string[] };
   assert.ok(report.counts['REFUTED']! > 0);

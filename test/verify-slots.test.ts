@@ -1,0 +1,67 @@
+// Frame slots that the frame shift does not line up, compiled by the real cross gccs at -O0: a
+// function that returns a structure in memory spills its argument below the result's address on
+// RISC-V (a hidden a0), but AArch64 keeps that address in x8 and spills nothing for it. The
+// argument's two slots are paired one by one (sigma beyond the shift), each side's bytes private,
+// and a block that reads the wrong slot is REFUTED with the emulator's counterexample.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAsm } from '../src/asm/index.js';
+import { gccFor } from '../src/data/sources.js';
+import type { IsaName, Program } from '../src/ir/program.js';
+import { createVerifier } from '../src/verify/check.js';
+
+// The structs fixture's make_big, which stop 10 left REFUTED for want of this pairing.
+const C = `
+struct big { long a, b, c, d; char tag[8]; };
+struct big make_big(long seed)
+{
+    struct big b = { seed, seed * 2, seed * 3, seed * 4, "big" };
+    b.tag[3] = (char)('0' + seed % 10);
+    return b;
+}
+`;
+
+const tmp = mkdtempSync(join(tmpdir(), 'gns-slots-'));
+writeFileSync(join(tmp, 'slots.c'), C);
+
+function compile(isa: IsaName): string {
+  const out = join(tmp, `${isa}.s`);
+  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-o', out, join(tmp, 'slots.c')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
+  return readFileSync(out, 'latin1');
+}
+
+const asm = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
+const load = (isa: 'aarch64' | 'riscv64', text = asm[isa]): Program => parseAsm(text, { isa, file: `${isa}.s` }).program;
+const verifier = await createVerifier();
+
+test('the argument spill slots are paired one by one, and the function is not refuted', async () => {
+  for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+    const report = await verifier.verifyPrograms(load(from), load(to));
+    const f = report.functions.find((x) => x.name === 'make_big')!;
+    // seed: [sp, 8] on AArch64 (CFA-56), -80(s0) on RISC-V; the structure lines up by the shift.
+    const slot = from === 'aarch64' ? '[CFA-56]~[CFA-80]:8' : '[CFA-80]~[CFA-56]:8';
+    assert.deepEqual(f.frame.slots, [slot], `${from}->${to}`);
+    assert.equal(report.counts.REFUTED, 0, `${from}->${to}: ${JSON.stringify(f.blocks.map((b) => b.verdict))}`);
+  }
+});
+
+test('reading the slot of the result address instead of the argument is REFUTED', async () => {
+  const gold = verifier.pairContexts(load('aarch64'), load('riscv64')).pairs.find((p) => p.name === 'make_big')!;
+  const { relation } = await verifier.checkFunction(gold);
+  assert.equal(relation.slots.length, 1);
+  // The remainder seed % 10 reads seed back; read the result's address (-72(s0)) instead.
+  const lines = asm.riscv64.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('make_big:'));
+  const reload = lines.findIndex((l, i) => i > start && /^\tld\ta4,-80\(s0\)$/.test(l) && /^\tli\ta5,10$/.test(lines[i + 1] ?? ''));
+  assert.ok(reload > start, 'found the reload of seed before the remainder');
+  lines[reload] = '\tld\ta4,-72(s0)';
+  const ctx = { ...gold, target: { ...gold.target, program: load('riscv64', lines.join('\n')) } };
+  const verdict = await verifier.checkBlock(ctx, relation, 0);
+  assert.equal(verdict.kind, 'REFUTED', JSON.stringify(verdict));
+});

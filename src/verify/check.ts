@@ -21,7 +21,7 @@ import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
 import type { Obligation, PairSite } from './obligations.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 export type { ContextOptions };
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
@@ -111,6 +111,7 @@ export const ASSUMPTIONS = [
   'return addresses and callee-saved registers are restored (not compared)',
   'distinct symbols are distinct objects; function pointers are aligned code addresses',
   'an integer a callee returns on RISC-V is extended to 64 bits by its type (RISC-V psABI); the type is read from how the AArch64 side extends it',
+  'the buffer for a structure result (x8 on AArch64, the hidden first argument on RISC-V) lies 64 KiB or more apart from the values of the other integer arguments',
 ];
 
 /** Added to ASSUMPTIONS unless the comparison is exact (`exact`): what C leaves open. */
@@ -432,7 +433,8 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     if (run.failures.length > 0) {
       // Houdini: a broken part of R is dropped first, even if something else broke too; the block
       // is checked again under the weaker R, and only what cannot be dropped refutes it.
-      if (weaken && run.brokenPairs.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
+      const drop = droppable(rel, run.brokenPairs);
+      if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
       return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
     }
   }
@@ -451,7 +453,8 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       return { verdict: { kind: 'TESTED', tests: ran + tests * EXTRA_TESTS, reason: proof.reason } };
     }
     case 'counterexample': {
-      if (weaken && proof.failed.some((o) => o.pair)) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: proof.failed.filter((o) => o.pair) };
+      const drop = droppable(rel, proof.failed);
+      if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
       const replay = runPair(ctx, rel, bs, proof.entry, context);
       if (replay.status === 'ran' && replay.failures.length > 0) {
         return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, proof.entry, replay.failures, context), foundBy: 'z3' } };
@@ -466,6 +469,11 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
   }
 }
 
+/** The failed parts of R that Houdini may drop: any but a returned value (see `kept`). */
+function droppable<B>(rel: FunctionRelation, failed: readonly Obligation<B>[]): Obligation<B>[] {
+  return failed.filter((o) => o.pair && !(o.pair.site.kind === 'return' && o.pair.pair && isKept(rel, o.pair.pair)));
+}
+
 /** When the proof does not settle a block, this many times more random states are tried. */
 const EXTRA_TESTS = 16;
 
@@ -476,7 +484,8 @@ function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: numbe
     const entry = randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
     if (run.status === 'ran' && run.failures.length > 0) {
-      if (weaken && run.brokenPairs.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop: [...run.brokenPairs] };
+      const drop = droppable(rel, run.brokenPairs);
+      if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
       return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
     }
   }

@@ -191,6 +191,8 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   let dividedByZero = false;
   const sourceDomain = ctx.options.exact ? undefined : watchingDivisions(() => (dividedByZero = true));
   const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? [], sourceDomain);
+  const buffer = (context[0] ?? bs) === 0 ? resultBuffer(ctx) : undefined;
+  if (buffer && buffer.others.some((r) => !apart(concrete, S.get(buffer.reg), S.get(r)))) return { status: 'infeasible' };
   for (const [k, b] of context.entries()) {
     const bt = contextT[k]!;
     const rs = runStraight(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout);
@@ -280,6 +282,26 @@ export function returnsInMemory(ctx: PairContext): boolean {
   const side = ctx.source.program.isa === 'aarch64' ? ctx.source : ctx.target.program.isa === 'aarch64' ? ctx.target : undefined;
   const entry = side?.cfg.blocks[0];
   return entry !== undefined && entry.liveIn.includes('x8') && registersNamed(side!, [0]).has('x8');
+}
+
+/** How far apart (bytes) the entry assumes a structure result's buffer and the other arguments. */
+export const BUFFER_APART = 1n << 16n;
+
+/**
+ * At a function's entry: the source register with the address of the caller's buffer for a
+ * structure result, and the other integer argument registers. The buffer is an object of its own,
+ * so it lies apart from whatever the arguments point to (a copy into it may run in any order).
+ */
+export function resultBuffer(ctx: PairContext): { readonly reg: string; readonly others: readonly string[] } | undefined {
+  if (!returnsInMemory(ctx)) return undefined;
+  const [first, ...rest] = argumentPairs(ctx, true).map(([s]) => s);
+  return { reg: first!, others: rest };
+}
+
+/** `a` and `b` are at least BUFFER_APART apart, both ways round (over any domain). */
+export function apart<V, B>(d: Domain<V, B, unknown>, a: V, b: V): B {
+  const far = d.bv(64, BUFFER_APART);
+  return d.band(d.bnot(d.ult(64, d.sub(64, a, b), far)), d.bnot(d.ult(64, d.sub(64, b, a), far)));
 }
 
 /** The ABI relation at a function's entry: argument registers equal. */

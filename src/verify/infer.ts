@@ -10,6 +10,8 @@
 
 import type { Instruction } from '../ir/program.js';
 import { concrete } from '../isa/concrete.js';
+import { frontEnd } from '../asm/index.js';
+import { isDescribeError } from '../isa/types.js';
 import { Rng } from '../util/random.js';
 import { argumentPairs, entryPairs, randomEntry, returnsInMemory, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
@@ -17,7 +19,7 @@ import { exitsOf } from './obligations.js';
 import type { BasicBlock } from '../cfg/cfg.js';
 import { type Region, unitOf } from './correspond.js';
 import type { FrameAccess } from './frame.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, isKept, registersNamed } from './relation.js';
 import { pairHolds } from './obligations.js';
 import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
 
@@ -154,6 +156,52 @@ function slotPairs(ctx: PairContext, aligned: readonly [FrameAccess, FrameAccess
 }
 
 // ---------------------------------------------------------------------------------------------
+// Returned values
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The first integer and FP return registers, where both sides set theirs on the way out: after
+ * the last call, in a block that returns or in one of its predecessors. A void function may leave
+ * anything in x0 (AArch64 -O0 computes in it), but RISC-V -O0 computes in a5 and writes a0 last
+ * only for a result, so it takes both. The width is the narrower write (`w0`: 32 bits; RISC-V
+ * extends the result to 64). A function that returns a structure in memory returns no register.
+ */
+export function returnedValues(ctx: PairContext): RegPair[] {
+  const setOnReturn = (side: SideContext, reg: string): number | undefined => {
+    const fe = frontEnd(side.program.isa);
+    // The width of the block's last write of `reg`; null when a call comes after it.
+    const lastWrite = (b: BasicBlock): number | null | undefined => {
+      for (let k = b.instructions.length - 1; k >= 0; k--) {
+        const insn = side.program.statements[b.instructions[k]!] as Instruction;
+        const info = fe.describe(insn as never);
+        if (isDescribeError(info)) continue;
+        if (info.control === 'call' || info.control === 'icall') return null;
+        if (!info.writes.includes(reg)) continue;
+        const dst = insn.operands[0];
+        return dst?.kind === 'reg' && dst.reg.id === reg ? dst.reg.width : 64;
+      }
+      return undefined;
+    };
+    let width: number | undefined;
+    for (const b of side.cfg.blocks) {
+      if (b.terminator !== 'ret') continue;
+      const own = lastWrite(b);
+      const candidates = own === undefined ? side.cfg.blocks.filter((p) => p.successors.includes(b.index)).map(lastWrite) : [own];
+      for (const w of candidates) if (typeof w === 'number') width = Math.min(width ?? w, w);
+    }
+    return width;
+  };
+  const out: RegPair[] = [];
+  // A structure result goes through memory; RISC-V also returns its address in a0, AArch64 not.
+  const ints = returnsInMemory(ctx) ? [] : [[ctx.source.abi.intRets[0]!, ctx.target.abi.intRets[0]!] as const];
+  for (const [s, t] of [...ints, [ctx.source.abi.fpRets[0]!, ctx.target.abi.fpRets[0]!] as const]) {
+    const [ws, wt] = [setOnReturn(ctx.source, s), setOnReturn(ctx.target, t)];
+    if (ws !== undefined && wt !== undefined) out.push({ s, t, w: Math.min(ws, wt, ctx.source.abi.isFp(s) ? ctx.source.abi.fpWidth : 64) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Register pairs (Houdini by testing)
 // ---------------------------------------------------------------------------------------------
 
@@ -238,7 +286,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     ...S.abi.fpRets.flatMap((r, i) => FP_WIDTHS.map((w) => ({ s: r, t: T.abi.fpRets[i]!, w }))),
   ];
   let slots = frames.slots;
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, facts, frameAgreement: frames.agreement });
+  const kept = returnedValues(ctx);
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, kept, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
   const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
     const list = facts.get(k);
@@ -280,7 +329,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
             keepFacts(to.index, r.S, r.T, false);
           }
         } else if (to.kind === 'ret') {
-          const next = keep(returns, r.S, r.T)!;
+          const next = returns.filter((p) => isKept(rel(), p) || pairHolds(r.S, r.T, ctx, p));
           if (next.length !== returns.length) [returns, changed] = [next, true];
         } else if (to.kind === 'call' || to.kind === 'tailcall') {
           update(calls, bs, keep(calls.get(bs), r.S, r.T));

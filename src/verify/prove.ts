@@ -7,7 +7,7 @@
 import type { Context, Model } from 'z3-solver';
 import type { SymBV, SymMem } from '../isa/symbolic.js';
 import { mask } from '../isa/sem.js';
-import { type ConcreteEntry, randomEntry } from './concrete.js';
+import { type ConcreteEntry, apart, randomEntry, resultBuffer } from './concrete.js';
 import { CFA, type Side, VState, runBlock } from './exec.js';
 import { guardedCheck } from './z3.js';
 import { type Obligation, exitObligations, exitsOf, slotObligations } from './obligations.js';
@@ -139,6 +139,8 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   };
   const sourceValue = withFacts('s', sourceEntry);
   const S = sideState(env, ctx.source, 's', first, 0n, rel.privateSource, env.privateSource, sourceValue, symbols);
+  const buffer = first === 0 ? resultBuffer(ctx) : undefined;
+  for (const r of buffer?.others ?? []) assumptions.push(apart(d, sourceValue(buffer!.reg), sourceValue(r)));
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols, slotAliases(rel.slots));
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
   const outside: SVal[] = [];

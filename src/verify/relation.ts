@@ -54,6 +54,11 @@ export interface FunctionRelation {
   readonly calls: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at a return. */
   readonly returns: readonly RegPair[];
+  /**
+   * Return pairs that are never weakened: both sides set their return register on the way out,
+   * so the function returns a value in it, and a difference there is a wrong result.
+   */
+  readonly kept: readonly RegPair[];
   /** Assumptions on one side's registers at a block's entry (after calls: see returns.ts). */
   readonly facts: ReadonlyMap<number, readonly ExtensionFact[]>;
   /** Share of aligned frame accesses that delta explains (when inferred). */
@@ -135,6 +140,11 @@ export function slotAliases(slots: readonly SlotPair[]): Map<bigint, bigint> {
   const out = new Map<bigint, bigint>();
   for (const p of slots) for (let k = 0n; k < BigInt(p.bytes); k++) out.set(p.t + k, p.s + k);
   return out;
+}
+
+/** Whether `p` is one of the return pairs R never weakens. */
+export function isKept(rel: FunctionRelation, p: RegPair): boolean {
+  return rel.kept.some((k) => k.s === p.s && k.t === p.t && k.w === p.w);
 }
 
 /** Renders a register pair for reports: `x0~a0` or `w0~a5[31:0]`. */

@@ -1,0 +1,59 @@
+// Returned values under an inferred R, compiled by the real cross gccs at -O0. Houdini weakens R
+// until every block is proven, so a wrong result could once be "proven" by dropping the return
+// pair. Where both sides set their return register on the way out, the function returns a value
+// there, and that pair is never dropped: a wrong result is REFUTED. A void function that computes
+// in x0 last (AArch64 -O0 does) keeps nothing, and stays PROVEN.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAsm } from '../src/asm/index.js';
+import { gccFor } from '../src/data/sources.js';
+import type { IsaName, Program } from '../src/ir/program.js';
+import { createVerifier } from '../src/verify/check.js';
+import { returnedValues } from '../src/verify/infer.js';
+
+const C = `
+int add1(int x) { return x + 1; }
+long pick(long a, long b) { if (a > b) return a - b; return b; }
+float half(float x) { return x * 0.5f; }
+void setp(int *p) { *p = 5; }
+`;
+
+const tmp = mkdtempSync(join(tmpdir(), 'gns-returns-'));
+writeFileSync(join(tmp, 'ret.c'), C);
+
+function compile(isa: IsaName): string {
+  const out = join(tmp, `${isa}.s`);
+  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-o', out, join(tmp, 'ret.c')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
+  return readFileSync(out, 'latin1');
+}
+
+const asm = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
+const load = (isa: 'aarch64' | 'riscv64', text = asm[isa]): Program => parseAsm(text, { isa, file: `${isa}.s` }).program;
+const verifier = await createVerifier();
+
+test('returned values are found on both sides, at the narrower width; a void function has none', () => {
+  const { pairs } = verifier.pairContexts(load('aarch64'), load('riscv64'));
+  const kept = Object.fromEntries(pairs.map((p) => [p.name, returnedValues(p).map((r) => `${r.s}~${r.t}/${r.w}`)]));
+  assert.deepEqual(kept, { add1: ['x0~a0/32'], pick: ['x0~a0/64'], half: ['v0~fa0/32'], setp: [] });
+});
+
+for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+  test(`${from}->${to}: gold pairs are PROVEN, and a wrong result is REFUTED under the inferred R`, async () => {
+    const gold = await verifier.verifyPrograms(load(from), load(to));
+    assert.equal(gold.counts.REFUTED + gold.counts.UNSUPPORTED, 0, JSON.stringify(gold.counts));
+    // add1 returns x + 2 on the target side; pick returns a instead of a - b on the way out.
+    const wrong = to === 'riscv64'
+      ? asm.riscv64.replace(/(add1:[\s\S]*?addiw\ta5,a5,)1\b/, '$12').replace(/(pick:[\s\S]*?)\tsub\ta5,a4,a5\n/, '$1\tmv\ta5,a4\n')
+      : asm.aarch64.replace(/(add1:[\s\S]*?add\tw0, w0, )1\b/, '$12').replace(/(pick:[\s\S]*?)\tsub\tx0, x1, x0\n/, '$1\tmov\tx0, x1\n');
+    assert.notEqual(wrong, asm[to]);
+    const report = await verifier.verifyPrograms(load(from), load(to, wrong));
+    const refuted = report.functions.filter((f) => f.blocks.some((b) => b.verdict.kind === 'REFUTED')).map((f) => f.name);
+    assert.deepEqual(refuted.sort(), ['add1', 'pick'], JSON.stringify(report.functions.map((f) => [f.name, f.blocks.map((b) => b.verdict.kind)])));
+  });
+}

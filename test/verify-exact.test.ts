@@ -11,13 +11,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAsm } from '../src/asm/index.js';
-import { gccFor } from '../src/data/sources.js';
-import type { IsaName, Program } from '../src/ir/program.js';
+import type { Program } from '../src/ir/program.js';
 import { DEFAULT_NAN_ASSUMPTION, NO_DIVISION_BY_ZERO_ASSUMPTION, createVerifier } from '../src/verify/check.js';
+import { type CrossIsa, crossCompile } from './helpers/cross.js';
 import { repoPath } from './helpers/golden.js';
 
 const C = `
@@ -28,19 +24,10 @@ long quot(long a, long b) { long q = a / b; return q; }
 unsigned rest(unsigned a, unsigned b) { unsigned r = a % b; return r; }
 `;
 
-const tmp = mkdtempSync(join(tmpdir(), 'gns-nan-'));
-writeFileSync(join(tmp, 'nan.c'), C);
-
-function compile(isa: IsaName): string {
-  const out = join(tmp, `${isa}.s`);
-  // -fno-math-errno: sqrt is one instruction, not a call that sets errno.
-  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-fno-math-errno', '-o', out, join(tmp, 'nan.c')], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
-  return out;
-}
-
-const files: Record<'aarch64' | 'riscv64', string> = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
-const load = (isa: 'aarch64' | 'riscv64'): Program => parseAsm(readFileSync(files[isa], 'latin1'), { isa, file: files[isa] }).program;
+// -fno-math-errno: sqrt is one instruction, not a call that sets errno.
+const asm = crossCompile('exact', C, ['-fno-math-errno']);
+const files = { aarch64: asm.aarch64.path, riscv64: asm.riscv64.path };
+const load = (isa: CrossIsa): Program => asm[isa].load();
 const verifier = await createVerifier();
 
 for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {

@@ -9,14 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAsm } from '../src/asm/index.js';
-import { gccFor } from '../src/data/sources.js';
-import type { IsaName, Program } from '../src/ir/program.js';
+import type { Program } from '../src/ir/program.js';
 import { sketchBlock } from '../src/sketch/cegis.js';
 import { createVerifier, type FunctionReport, type Verdict } from '../src/verify/check.js';
+import { type CrossIsa, crossCompile } from './helpers/cross.js';
 import { repoPath } from './helpers/golden.js';
 
 const C = `
@@ -27,18 +23,9 @@ int gcd(unsigned a, unsigned b) { return b == 0 ? a : gcd(b, a - b); }
 int ack(int m, int n) { if (m == 0) return n + 1; if (n == 0) return ack(m - 1, 1); return ack(m - 1, ack(m, n - 1)); }
 `;
 
-const tmp = mkdtempSync(join(tmpdir(), 'gns-regions-'));
-writeFileSync(join(tmp, 'regions.c'), C);
-
-function compile(isa: IsaName): string {
-  const out = join(tmp, `${isa}.s`);
-  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-o', out, join(tmp, 'regions.c')], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
-  return readFileSync(out, 'latin1');
-}
-
-const asm: Record<'aarch64' | 'riscv64', string> = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
-const load = (isa: 'aarch64' | 'riscv64', text = asm[isa]): Program => parseAsm(text, { isa, file: `${isa}.s` }).program;
+const cross = crossCompile('regions', C);
+const asm = { aarch64: cross.aarch64.text, riscv64: cross.riscv64.text };
+const load = (isa: CrossIsa, text = asm[isa]): Program => cross[isa].load(text);
 const verifier = await createVerifier();
 
 function summary(f: FunctionReport): string {
@@ -129,7 +116,7 @@ test('a wrong move where the other side has only a jump is REFUTED', async () =>
 });
 
 test('gns verify shows regions and added edge blocks, and exits 0 when all is proven', () => {
-  const files = { aarch64: join(tmp, 'aarch64.s'), riscv64: join(tmp, 'riscv64.s') };
+  const files = { aarch64: cross.aarch64.path, riscv64: cross.riscv64.path };
   const gns = repoPath('bin/gns.js');
   const run = (from: string, to: string): { code: number | null; out: string } => {
     const r = spawnSync(process.execPath, [gns, 'verify', from, to], { encoding: 'utf8', timeout: 300_000 });

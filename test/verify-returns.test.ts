@@ -6,14 +6,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAsm } from '../src/asm/index.js';
-import { gccFor } from '../src/data/sources.js';
-import type { IsaName, Program } from '../src/ir/program.js';
+import type { Program } from '../src/ir/program.js';
 import { createVerifier } from '../src/verify/check.js';
+import { type CrossIsa, crossCompile } from './helpers/cross.js';
 import { returnedValues } from '../src/verify/infer.js';
 
 const C = `
@@ -23,18 +18,9 @@ float half(float x) { return x * 0.5f; }
 void setp(int *p) { *p = 5; }
 `;
 
-const tmp = mkdtempSync(join(tmpdir(), 'gns-returns-'));
-writeFileSync(join(tmp, 'ret.c'), C);
-
-function compile(isa: IsaName): string {
-  const out = join(tmp, `${isa}.s`);
-  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-o', out, join(tmp, 'ret.c')], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
-  return readFileSync(out, 'latin1');
-}
-
-const asm = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
-const load = (isa: 'aarch64' | 'riscv64', text = asm[isa]): Program => parseAsm(text, { isa, file: `${isa}.s` }).program;
+const cross = crossCompile('returns', C);
+const asm = { aarch64: cross.aarch64.text, riscv64: cross.riscv64.text };
+const load = (isa: CrossIsa, text = asm[isa]): Program => cross[isa].load(text);
 const verifier = await createVerifier();
 
 test('returned values are found on both sides, at the narrower width; a void function has none', () => {

@@ -9,14 +9,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAsm } from '../src/asm/index.js';
-import { gccFor } from '../src/data/sources.js';
-import type { IsaName, Program } from '../src/ir/program.js';
+import type { Program } from '../src/ir/program.js';
 import { createVerifier } from '../src/verify/check.js';
+import { type CrossIsa, crossCompile } from './helpers/cross.js';
 import { returnedValues } from '../src/verify/infer.js';
 
 // The structs fixture's make_big and scale, which stop 10 left REFUTED.
@@ -38,18 +33,9 @@ struct mixed scale(struct mixed m, double k)
 }
 `;
 
-const tmp = mkdtempSync(join(tmpdir(), 'gns-slots-'));
-writeFileSync(join(tmp, 'slots.c'), C);
-
-function compile(isa: IsaName): string {
-  const out = join(tmp, `${isa}.s`);
-  const r = spawnSync(gccFor(isa), ['-S', '-O0', '-w', '-o', out, join(tmp, 'slots.c')], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `${gccFor(isa)} failed: ${r.stderr}`);
-  return readFileSync(out, 'latin1');
-}
-
-const asm = { aarch64: compile('aarch64'), riscv64: compile('riscv64') };
-const load = (isa: 'aarch64' | 'riscv64', text = asm[isa]): Program => parseAsm(text, { isa, file: `${isa}.s` }).program;
+const cross = crossCompile('slots', C);
+const asm = { aarch64: cross.aarch64.text, riscv64: cross.riscv64.text };
+const load = (isa: CrossIsa, text = asm[isa]): Program => cross[isa].load(text);
 const verifier = await createVerifier();
 
 test('the argument spill slots are paired one by one, and no function is refuted', async () => {

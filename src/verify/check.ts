@@ -117,8 +117,8 @@ export const ASSUMPTIONS = [
 /** Added to ASSUMPTIONS unless the comparison is exact (`exact`): what C leaves open. */
 export const DEFAULT_NAN_ASSUMPTION =
   'AArch64 runs in default-NaN mode (FPCR.DN = 1): every NaN an FP operation produces is the canonical NaN, as on RISC-V, so NaN payloads are not compared (--exact compares them)';
-export const NO_DIVISION_BY_ZERO_ASSUMPTION =
-  'the source never divides by zero, which C leaves undefined (AArch64 gives 0, RISC-V all ones; --exact compares them)';
+export const UNDEFINED_IN_C_ASSUMPTION =
+  'the source never divides by zero or converts a NaN to an integer, which C leaves undefined (AArch64 gives 0 for both, RISC-V all ones and the largest integer; --exact compares them)';
 
 /** Options for `verifyPrograms`. */
 export interface VerifyOptions extends ContextOptions {
@@ -172,7 +172,7 @@ export async function createVerifier(): Promise<Verifier> {
       const counts = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
       for (const f of functions) for (const b of f.blocks) counts[b.verdict.kind]++;
       const nan = source.isa === 'aarch64' || target.isa === 'aarch64' ? [DEFAULT_NAN_ASSUMPTION] : [];
-      const cLevel = opts.exact ? [] : [...nan, NO_DIVISION_BY_ZERO_ASSUMPTION];
+      const cLevel = opts.exact ? [] : [...nan, UNDEFINED_IN_C_ASSUMPTION];
       return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...cLevel] };
     },
   };
@@ -375,11 +375,12 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   if (frameProblem) return { verdict: { kind: 'UNSUPPORTED', reason: frameProblem } };
   const [ss, st] = [shape(ctx.source.cfg.blocks[bs]!), shape(ctx.target.cfg.blocks[unit.target.blocks[0]!]!)];
   if (ss !== st && !ctx.matching.regions.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}), and no branching region of either side does what the other's block does` } };
-  let result: Settled = await attempt(env, ctx, rel, bs, opts, weaken, []);
-  if (result.verdict.kind === 'REFUTED' || result.drop) {
+  const alone = await attempt(env, ctx, rel, bs, opts, weaken, []);
+  let result: Settled = alone;
+  if (alone.verdict.kind === 'REFUTED' || alone.drop) {
     // Each path is checked once; a path that stops early (at the entry, a call, a region) recurs
     // unchanged at the next depth.
-    const known = new Map<string, Attempt>();
+    const known = new Map<string, Attempt>([['', alone]]);
     for (let depth = 1; depth <= MAX_CONTEXT; depth++) {
       const paths = contextPaths(ctx, bs, depth);
       if (paths.length > MAX_PATHS || paths.every((p) => known.has(p.join(',')))) break;
@@ -497,8 +498,8 @@ function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: numbe
  * that between them cover every execution reaching `bs`. A path grows backwards through all the
  * predecessors of its first block at once, and stops growing where that cannot be done: at the
  * function's entry (an execution may start there), at a predecessor that ends in a call or an
- * indirect jump, lies in a region, has no partner, or whose partner is not a predecessor of the target block, and before a
- * block repeats. `[[]]` (no context) when `bs` itself cannot grow.
+ * indirect jump, lies in a region, has no partner, or whose partner is not a predecessor of the
+ * target block, and before a block repeats. `[[]]` (no context) when `bs` itself cannot grow.
  */
 export function contextPaths(ctx: PairContext, bs: number, depth: number): number[][] {
   const ps = predecessors(ctx.source.cfg, ctx.matching.forwardSource);

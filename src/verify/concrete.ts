@@ -107,13 +107,23 @@ function imagesOf(side: SideContext, blocks: readonly number[], symbol: (key: st
   return out;
 }
 
-/** The concrete domain, noting every division and remainder by zero. */
-function watchingDivisions(divided: () => void): Domain<bigint, boolean, ConcreteMemory> {
+/** The concrete domain, noting what C leaves undefined: division by zero, a NaN to an integer. */
+function watchingUndefined(undefinedInC: () => void): Domain<bigint, boolean, ConcreteMemory> {
   const watch = (f: (w: number, a: bigint, b: bigint) => bigint) => (w: number, a: bigint, b: bigint): bigint => {
-    if ((b & mask(w)) === 0n) divided();
+    if ((b & mask(w)) === 0n) undefinedInC();
     return f(w, a, b);
   };
-  return { ...concrete, udiv: watch(concrete.udiv), urem: watch(concrete.urem), sdiv: watch(concrete.sdiv), srem: watch(concrete.srem) };
+  return {
+    ...concrete,
+    udiv: watch(concrete.udiv),
+    urem: watch(concrete.urem),
+    sdiv: watch(concrete.sdiv),
+    srem: watch(concrete.srem),
+    toInt(fw, w, signed, rm, a, nan) {
+      if (concrete.fisNaN(fw, a)) undefinedInC();
+      return concrete.toInt(fw, w, signed, rm, a, nan);
+    },
+  };
 }
 
 /**
@@ -176,7 +186,7 @@ export type PairRun =
       readonly brokenPairs: readonly Obligation<boolean>[];
     }
   | { readonly status: 'unsupported'; readonly reason: string }
-  /** The run left the path context, or the source divided by zero (unless the check is exact). */
+  /** The run left the path context, or the source did what C leaves undefined (unless exact). */
   | { readonly status: 'infeasible' };
 
 /**
@@ -187,9 +197,10 @@ export type PairRun =
 export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
   const unit = unitOf(ctx.matching, bs)!;
   const contextT = context.map((b) => ctx.matching.pairs.get(b)!);
-  // C leaves division by zero undefined: runs where the source does it are not compared.
-  let dividedByZero = false;
-  const sourceDomain = ctx.options.exact ? undefined : watchingDivisions(() => (dividedByZero = true));
+  // Runs where the source does what C leaves undefined (divides by zero, converts a NaN to an
+  // integer) are not compared, unless the check is exact.
+  let undefinedInC = false;
+  const sourceDomain = ctx.options.exact ? undefined : watchingUndefined(() => (undefinedInC = true));
   const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? [], sourceDomain);
   const buffer = (context[0] ?? bs) === 0 ? resultBuffer(ctx) : undefined;
   if (buffer && buffer.others.some((r) => !apart(concrete, S.get(buffer.reg), S.get(r)))) return { status: 'infeasible' };
@@ -208,7 +219,7 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
   const rt = runRegion(ctx.target, unit.target, T);
   if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
-  if (dividedByZero) return { status: 'infeasible' };
+  if (undefinedInC) return { status: 'infeasible' };
   const [outS, outT] = [rs.outcome, rt.outcome];
   const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa, { s: rs.end, t: rt.end });
   if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };

@@ -29,10 +29,14 @@ import { type ExtensionFact, extendValue, factHolds, returnFact } from './return
 
 /**
  * Longest common subsequence of two access lists by (kind, size, register file, and the argument
- * a store spills, where `argument` names one): the aligned pairs.
+ * a store spills, where `argument` names one on both sides): the aligned pairs.
  */
 function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[], argument: (x: FrameAccess, side: 's' | 't') => string | undefined): [FrameAccess, FrameAccess][] {
-  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes && x.fp === y.fp && argument(x, 's') === argument(y, 't');
+  const spills = (x: FrameAccess, y: FrameAccess): boolean => {
+    const [ax, ay] = [argument(x, 's'), argument(y, 't')];
+    return ax === undefined || ay === undefined || ax === ay;
+  };
+  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes && x.fp === y.fp && spills(x, y);
   const n = a.length;
   const m = b.length;
   const table = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
@@ -58,7 +62,6 @@ export interface Frames {
 
 /** The frame shift, slot pairs and private bytes of a function pair. */
 export function inferFrames(ctx: PairContext): Frames {
-  const votes = new Map<bigint, number>();
   const aligned: [FrameAccess, FrameAccess][] = [];
   const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
   const accessesOf = (side: SideContext, region: Region): FrameAccess[] => region.blocks.flatMap((b) => side.frame.accesses[b] ?? []);
@@ -88,11 +91,7 @@ export function inferFrames(ctx: PairContext): Frames {
   };
   for (const bs of ctx.matching.pairs.keys()) {
     const unit = unitOf(ctx.matching, bs)!;
-    for (const [x, y] of alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)), argument)) {
-      const d = x.off! - y.off!;
-      votes.set(d, (votes.get(d) ?? 0) + 1);
-      aligned.push([x, y]);
-    }
+    aligned.push(...alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)), argument));
   }
   // The shift that lines up the most source frame bytes (a spill slot read ten times counts
   // once): a lone slot elsewhere can still be paired on its own, a whole structure cannot.
@@ -105,9 +104,8 @@ export function inferFrames(ctx: PairContext): Frames {
   let delta = 0n;
   let most = 0;
   for (const [d, bytes] of covered) if (bytes.size > most || (bytes.size === most && d < delta)) [delta, most] = [d, bytes.size];
-  const best = votes.get(delta) ?? 0;
   const pairs = slotPairs(ctx, aligned, delta);
-  const explained = best + aligned.filter(([x, y]) => pairs.some((p) => p.s === x.off && p.t === y.off! + delta)).length;
+  const explained = aligned.filter(([x, y]) => x.off! - y.off! === delta || pairs.some((p) => p.s === x.off && p.t === y.off! + delta)).length;
   const paired = (which: 's' | 't'): Set<bigint> => new Set(pairs.flatMap((p) => Array.from({ length: p.bytes }, (_, k) => (which === 's' ? p.s : p.t) + BigInt(k))));
   const [pairedS, pairedT] = [paired('s'), paired('t')];
   const bytes = (side: SideContext, shift: bigint, skip: Set<bigint>): Set<bigint> => {
@@ -160,11 +158,19 @@ function slotPairs(ctx: PairContext, aligned: readonly [FrameAccess, FrameAccess
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Integer results are compared in their low 32 bits: the type is not known, and AArch64 may leave
+ * the upper half of x0 unspecified for an int (`asr x0, x0, 16` for `(int)(x >> 16)`), where
+ * RISC-V sign-extends.
+ */
+const INT_RESULT_BITS = 32;
+
+/**
  * The first integer and FP return registers, where both sides set theirs on the way out: after
  * the last call, in a block that returns or in one of its predecessors. A void function may leave
  * anything in x0 (AArch64 -O0 computes in it), but RISC-V -O0 computes in a5 and writes a0 last
- * only for a result, so it takes both. The width is the narrower write (`w0`: 32 bits; RISC-V
- * extends the result to 64). A function that returns a structure in memory returns no register.
+ * only for a result, so it takes both. The width is the narrower write (`s0`: 32 bits), and at
+ * most INT_RESULT_BITS for integers. A function that returns a structure in memory returns no
+ * register.
  */
 export function returnedValues(ctx: PairContext): RegPair[] {
   const setOnReturn = (side: SideContext, reg: string): number | undefined => {
@@ -196,7 +202,7 @@ export function returnedValues(ctx: PairContext): RegPair[] {
   const ints = returnsInMemory(ctx) ? [] : [[ctx.source.abi.intRets[0]!, ctx.target.abi.intRets[0]!] as const];
   for (const [s, t] of [...ints, [ctx.source.abi.fpRets[0]!, ctx.target.abi.fpRets[0]!] as const]) {
     const [ws, wt] = [setOnReturn(ctx.source, s), setOnReturn(ctx.target, t)];
-    if (ws !== undefined && wt !== undefined) out.push({ s, t, w: Math.min(ws, wt, ctx.source.abi.isFp(s) ? ctx.source.abi.fpWidth : 64) });
+    if (ws !== undefined && wt !== undefined) out.push({ s, t, w: Math.min(ws, wt, ctx.source.abi.isFp(s) ? ctx.source.abi.fpWidth : INT_RESULT_BITS) });
   }
   return out;
 }

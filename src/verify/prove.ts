@@ -148,13 +148,14 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
   };
   const obligations: Obligation<SBool>[] = [];
-  // C leaves division by zero undefined: the source is taken never to do it (unless exact).
-  const divisions: SBool[] | undefined = ctx.options.exact ? undefined : assumptions;
+  // What C leaves undefined (division by zero, a NaN converted to an integer): the source is
+  // taken never to do it (unless exact).
+  const definedness: SBool[] | undefined = ctx.options.exact ? undefined : assumptions;
   try {
     for (const [k, b] of context.entries()) {
       const bt = ctx.matching.pairs.get(b)!;
-      const [rs, nonzero] = nonzeroDivisors(d, () => runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout));
-      divisions?.push(...nonzero);
+      const [rs, defined] = definedIn(d, () => runBlock(ctx.source.sem, ctx.source.program, ctx.source.cfg.blocks[b]!.instructions, S, ctx.source.layout));
+      definedness?.push(...defined);
       if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
       const rt = runBlock(ctx.target.sem, ctx.target.program, ctx.target.cfg.blocks[bt]!.instructions, T, ctx.target.layout);
       if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
@@ -168,7 +169,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     // A region runs once per path; every pair of paths must meet the exit obligations under both
     // paths' conditions.
     const unit = unitOf(ctx.matching, bs)!;
-    const endsS = runPaths(d, ctx.source, unit.source, S, divisions);
+    const endsS = runPaths(d, ctx.source, unit.source, S, definedness);
     if (typeof endsS === 'string') return { status: 'unsupported', reason: `source: ${endsS}` };
     const endsT = runPaths(d, ctx.target, unit.target, T);
     if (typeof endsT === 'string') return { status: 'unsupported', reason: `target: ${endsT}` };
@@ -260,22 +261,22 @@ interface PathEnd {
   readonly path: string;
 }
 
-/** Runs `run`, and returns with its result that each divisor it divided by is nonzero. */
-function nonzeroDivisors<R>(d: VerifyDomain, run: () => R): [R, SBool[]] {
-  const nonzero: SBool[] = [];
-  d.onDivide = (w, m) => nonzero.push(d.bnot(d.eq(w, m, d.bv(w, 0n))));
+/** Runs `run`, and returns with its result the conditions under which C defines what it did. */
+function definedIn<R>(d: VerifyDomain, run: () => R): [R, SBool[]] {
+  const defined: SBool[] = [];
+  d.onUndefined = (c) => defined.push(c);
   try {
-    return [run(), nonzero];
+    return [run(), defined];
   } finally {
-    d.onDivide = undefined;
+    d.onUndefined = undefined;
   }
 }
 
 /**
  * Runs every path of a region from a copy of `start`; a plain block is its one path. With
- * `divisions`, each path's divisors are taken to be nonzero under the path's condition.
+ * `definedness`, what each path does is taken to be defined in C under the path's condition.
  */
-function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState, divisions?: SBool[]): PathEnd[] | string {
+function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VState, definedness?: SBool[]): PathEnd[] | string {
   const paths = region.blocks.length === 1 ? [region.blocks] : regionPaths(side.cfg, region);
   if (!paths) return `the region of block ${region.blocks[0]} has a cycle or too many paths`;
   const ends: PathEnd[] = [];
@@ -283,10 +284,10 @@ function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VSt
     const st = paths.length === 1 ? start : start.fork();
     let cond: SBool = d.bool(true);
     let outcome: Outcome<SVal, SBool> = { kind: 'next' };
-    const nonzero: SBool[] = [];
+    const defined: SBool[] = [];
     for (const [k, b] of path.entries()) {
-      const [r, divisors] = nonzeroDivisors(d, () => runBlock(side.sem, side.program, side.cfg.blocks[b]!.instructions, st, side.layout));
-      nonzero.push(...divisors);
+      const [r, conditions] = definedIn(d, () => runBlock(side.sem, side.program, side.cfg.blocks[b]!.instructions, st, side.layout));
+      defined.push(...conditions);
       if (r.status !== 'ok') return r.reason;
       outcome = r.outcome;
       const next = path[k + 1];
@@ -303,7 +304,7 @@ function runPaths(d: VerifyDomain, side: SideContext, region: Region, start: VSt
       if (typeof exits === 'string') return exits;
       cond = d.band(cond, exits.filter((e) => e.to.kind !== 'block' || !staysInside(region, e.to.index)).reduce<SBool>((a, e) => d.bor(a, e.cond), d.bool(false)));
     }
-    for (const n of nonzero) divisions?.push(d.bor(d.bnot(cond), n));
+    for (const c of defined) definedness?.push(d.bor(d.bnot(cond), c));
     ends.push({ state: st, outcome, cond, end, path: path.map((b) => side.cfg.blocks[b]!.labels[0] ?? `block ${b}`).join('>') });
   }
   return ends;

@@ -87,11 +87,11 @@ export interface SideContext<I extends IsaName = IsaName> {
 /** How function pairs are set up. */
 export interface ContextOptions {
   /**
-   * Compare as machine code, not as C. By default two things C leaves open are not compared:
-   * NaN payloads (AArch64 runs in default-NaN mode, FPCR.DN = 1, so a NaN result is the
-   * canonical NaN on both ISAs), and division by zero (the source is taken never to do it).
-   * With `exact`, payloads are compared bit for bit and division by zero gives what each ISA
-   * defines (AArch64 0, RISC-V all ones).
+   * Compare as machine code, not as C. By default what C leaves open is not compared: NaN
+   * payloads (AArch64 runs in default-NaN mode, FPCR.DN = 1, so a NaN result is the canonical NaN
+   * on both ISAs), and division by zero and NaN-to-integer conversion (the source is taken never
+   * to do them). With `exact`, payloads are compared bit for bit and those operations give what
+   * each ISA defines (AArch64 0; RISC-V all ones, and the largest integer).
    */
   readonly exact?: boolean;
 }

@@ -125,8 +125,12 @@ export type VerifyDomain = Domain<SVal, SBool, VMem> & {
   readonly ctx: Context<'main'>;
   /** Called on every load and store (set by the frame analysis; undefined otherwise). */
   onAccess?: (a: Access) => void;
-  /** Called with the divisor of every division and remainder (set while the source runs). */
-  onDivide?: (w: number, divisor: SVal) => void;
+  /**
+   * Called with the condition under which an operation is defined in C, for the operations C
+   * leaves undefined somewhere: a divisor is nonzero, a float converted to an integer is not a NaN
+   * (set while the source runs).
+   */
+  onUndefined?: (defined: SBool) => void;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -339,7 +343,7 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   };
 
   const divides = (f: (w: number, a: SVal, b: SVal) => SVal) => (w: number, a: SVal, b: SVal): SVal => {
-    d.onDivide?.(w, b);
+    d.onUndefined?.(d.bnot(d.eq(w, b, K(w, 0n))));
     return f(w, a, b);
   };
 
@@ -452,8 +456,10 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     fconvert: (from: FpWidth, to: FpWidth, rm: RoundingMode, a: SVal) =>
       a.c !== undefined ? K(to, concrete.fconvert(from, to, rm, a.c)) : L(to, () => sym.fconvert(from, to, rm, T(a))),
     fromInt: (w, signed, fw, rm, a) => (a.c !== undefined ? K(fw, concrete.fromInt(w, signed, fw, rm, a.c)) : L(fw, () => sym.fromInt(w, signed, fw, rm, T(a)))),
-    toInt: (fw, w, signed, rm, a, nan) =>
-      a.c !== undefined ? K(w, concrete.toInt(fw, w, signed, rm, a.c, nan)) : L(w, () => sym.toInt(fw, w, signed, rm, T(a), nan)),
+    toInt(fw, w, signed, rm, a, nan) {
+      d.onUndefined?.(d.bnot(d.fisNaN(fw, a)));
+      return a.c !== undefined ? K(w, concrete.toInt(fw, w, signed, rm, a.c, nan)) : L(w, () => sym.toInt(fw, w, signed, rm, T(a), nan));
+    },
   };
   return d;
 }

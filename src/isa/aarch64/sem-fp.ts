@@ -199,9 +199,10 @@ export function roundIntegral(d: D, fw: FpWidth, rm: RoundingMode, a: Val, dn: B
   const big = d.bv(fw, fw === 32 ? 0x4b000000n : 0x4330000000000000n); // 2^23, 2^52
   const mag = d.fabs(fw, a);
   const sign = d.bv(fw, 1n << BigInt(fw - 1));
-  const rounded = d.fromInt(64, true, fw, rm, d.toInt(fw, 64, true, rm, a, 0n));
-  const withSign = d.or(fw, rounded, d.and(fw, a, sign));
   const integral = d.bnot(d.flt(fw, mag, big)); // also true for NaN, handled below
+  // Only values that fit go through an integer (the others give 0.0 there, and are not used).
+  const rounded = d.fromInt(64, true, fw, rm, d.toInt(fw, 64, true, rm, d.ite(fw, integral, d.bv(fw, 0n), a), 0n));
+  const withSign = d.or(fw, rounded, d.and(fw, a, sign));
   const result = d.ite(fw, d.fisNaN(fw, a), d.bv(fw, defaultNaN(fw)), d.ite(fw, integral, a, withSign));
   return processNaNs(d, fw, [a], result, dn);
 }

@@ -411,6 +411,12 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   if (weaken && ctx.caveat && result.verdict.kind === 'REFUTED') {
     return { verdict: { kind: 'UNSUPPORTED', reason: `${ctx.caveat}; the two sides differ here (${result.verdict.counterexample.diverged[0] ?? ''})` } };
   }
+  // A returned value that differs is never proven; but where R at the block was weakened, the
+  // state may be one that no run reaches, so it is not called REFUTED either.
+  const keptFailures = rel.kept.map((p) => `${showPair(p)} at return`);
+  if (weaken && result.verdict.kind === 'REFUTED' && result.verdict.counterexample.diverged.every((w) => keptFailures.includes(w)) && (rel.blocks.get(bs)?.length ?? 0) < (rel.candidates.get(bs) ?? 0)) {
+    return { verdict: { kind: 'UNSUPPORTED', reason: `the returned values differ (${result.verdict.counterexample.diverged.join('; ')}) under R as inferred, which was weakened at this block: a wrong result, or a relation gns could not keep` } };
+  }
   return result;
 }
 

@@ -250,6 +250,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     ];
   };
   const blocks = new Map<number, RegPair[]>();
+  const started = new Map<number, number>();
   const calls = new Map<number, RegPair[]>();
   const facts = new Map<number, ExtensionFact[]>();
   for (const [bs, bt] of ctx.matching.pairs) {
@@ -274,6 +275,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   }
   for (const [bs, bt] of ctx.matching.pairs) {
     blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
+    started.set(bs, blocks.get(bs)!.length);
     const term = exitBlock(bs).terminator;
     if (term === 'call' || term === 'icall' || term === 'tailcall') {
       calls.set(bs, [
@@ -293,7 +295,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   ];
   let slots = frames.slots;
   const kept = returnedValues(ctx);
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, kept, facts, frameAgreement: frames.agreement });
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
   const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
     const list = facts.get(k);

@@ -59,6 +59,8 @@ export interface FunctionRelation {
    * so the function returns a value in it, and a difference there is a wrong result.
    */
   readonly kept: readonly RegPair[];
+  /** How many register pairs each block's entry started with, before any was dropped. */
+  readonly candidates: ReadonlyMap<number, number>;
   /** Assumptions on one side's registers at a block's entry (after calls: see returns.ts). */
   readonly facts: ReadonlyMap<number, readonly ExtensionFact[]>;
   /** Share of aligned frame accesses that delta explains (when inferred). */

@@ -10,7 +10,7 @@ import type { Outcome } from '../isa/exec.js';
 import { type Domain, mask } from '../isa/sem.js';
 import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
-import { type Obligation, exitObligations, exitsOf, slotObligations } from './obligations.js';
+import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, slotObligations, stackArgumentObligations } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
@@ -224,6 +224,10 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa, { s: rs.end, t: rt.end });
   if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
   obligations.push(...slotObligations(concrete, rel, S.mem, T.mem, entry.cfa));
+  if (callsOut(outS)) {
+    const frame = (m: Machine, side: SideContext): CallFrame => ({ sp: m.get(side.abi.sp) - entry.cfa, written: new Set([...m.mem.writtenBytes()].map(([a]) => a - entry.cfa)) });
+    obligations.push(...stackArgumentObligations(concrete, rel, S.mem, T.mem, entry.cfa, frame(S, ctx.source), frame(T, ctx.target)));
+  }
   const failed = obligations.filter((o) => !o.holds);
   const failures = [...failed.map((o) => o.what), ...memoryDifferences(S.mem, T.mem, rel, entry.cfa)];
   return { status: 'ran', S, T, outS, outT, endS: rs.end, endT: rt.end, failures, brokenPairs: failed.filter((o) => o.pair) };
@@ -253,6 +257,7 @@ function takenBlock(side: SideContext, block: number, outcome: Outcome<bigint, b
 }
 
 /** Written bytes where the two memories differ, outside the private bytes. */
+/** Bytes the two memories differ in, outside the private ones. */
 function memoryDifferences(ms: ConcreteMemory, mt: ConcreteMemory, rel: FunctionRelation, cfa: bigint): string[] {
   const addrs = new Set<bigint>();
   for (const [a] of ms.writtenBytes()) addrs.add(a);

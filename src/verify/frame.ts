@@ -11,7 +11,7 @@ import type { IsaSemantics } from '../isa/exec.js';
 import type { Layout } from '../emu/machine.js';
 import { RELATION_ABI } from './abi.js';
 import { CFA, type Side, VState, runBlock } from './exec.js';
-import { type SVal, type VMem, type VerifyDomain, arrayBase } from './value.js';
+import { type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame } from './value.js';
 
 /** One load or store of a block. */
 export interface FrameAccess {
@@ -24,6 +24,8 @@ export interface FrameAccess {
   readonly save: boolean;
   /** Whether the value moves through an integer or an FP/SIMD register. */
   readonly fp: boolean;
+  /** True for an address computed from the frame at run time (an array element). */
+  readonly indexed: boolean;
 }
 
 /** The frame facts of one side of one function. */
@@ -86,7 +88,7 @@ export function analyseFrame<I extends IsaName>(
       if (save) for (let k = 0n; k < BigInt(a.bytes); k++) saveBytes.add(off! + k);
       const value = (program.statements[stmt] as Instruction | undefined)?.operands[0];
       const fp = value?.kind === 'reg' && value.reg.file !== 'gpr';
-      list.push({ stmt, kind: a.kind, bytes: a.bytes, ...(off !== undefined ? { off } : {}), save, fp });
+      list.push({ stmt, kind: a.kind, bytes: a.bytes, ...(off !== undefined ? { off } : {}), save, fp, indexed: off === undefined && fromFrame(a.addr) });
     };
     const run = runBlock(sem, program, block.instructions, st, layout, (i) => (stmt = i));
     d.onAccess = undefined;

@@ -56,6 +56,8 @@ export interface Frames {
   readonly slots: SlotPair[];
   readonly privateSource: Set<bigint>;
   readonly privateTarget: Set<bigint>;
+  /** Outgoing stack-argument bytes of each side (private; compared at calls). */
+  readonly outgoing: { readonly source: Set<bigint>; readonly target: Set<bigint> };
   /** Share of aligned accesses that delta or a slot pair explains. */
   readonly agreement: number;
 }
@@ -115,9 +117,28 @@ export function inferFrames(ctx: PairContext): Frames {
   };
   const usedS = bytes(ctx.source, 0n, pairedS);
   const usedT = bytes(ctx.target, delta, pairedT);
-  const privateSource = new Set([...ctx.source.frame.saveBytes, ...pairedS, ...[...usedS].filter((b) => !usedT.has(b))]);
-  const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...pairedT, ...[...usedT].filter((b) => !usedS.has(b))]);
-  return { delta, slots: pairs, privateSource, privateTarget, agreement: aligned.length === 0 ? 1 : explained / aligned.length };
+  const outgoingS = outgoingArguments(ctx.source, 0n);
+  const outgoingT = outgoingArguments(ctx.target, delta);
+  const privateSource = new Set([...ctx.source.frame.saveBytes, ...pairedS, ...outgoingS, ...[...usedS].filter((b) => !usedT.has(b))]);
+  const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...pairedT, ...outgoingT, ...[...usedT].filter((b) => !usedS.has(b))]);
+  return { delta, slots: pairs, privateSource, privateTarget, outgoing: { source: outgoingS, target: outgoingT }, agreement: aligned.length === 0 ? 1 : explained / aligned.length };
+}
+
+/**
+ * The outgoing stack-argument bytes of one side (shifted by `shift`): bytes it stores but never
+ * loads, below every byte it loads or saves a register to (the argument area sits at the bottom
+ * of the frame). They are compared as arguments at each call, by their offset from sp. None in a
+ * function that saves no register (it makes no call) or indexes its frame (an array might be
+ * read there).
+ */
+function outgoingArguments(side: SideContext, shift: bigint): Set<bigint> {
+  const all = side.frame.accesses.flat();
+  const out = new Set<bigint>();
+  if (!all.some((a) => a.save) || all.some((a) => a.indexed)) return out;
+  const statics = all.filter((a) => a.off !== undefined);
+  const floor = statics.filter((a) => a.kind === 'load' || a.save).reduce((lo, a) => (a.off! < lo ? a.off! : lo), 0n);
+  for (const a of statics) if (a.kind === 'store' && !a.save && a.off! + BigInt(a.bytes) <= floor) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off! + k + shift);
+  return out;
 }
 
 /**
@@ -295,7 +316,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   ];
   let slots = frames.slots;
   const kept = returnedValues(ctx);
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], blocks, calls, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], outgoing: frames.outgoing, blocks, calls, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
   const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
     const list = facts.get(k);

@@ -86,6 +86,40 @@ export interface Obligation<B> {
   readonly pair?: { readonly site: PairSite; readonly pair?: RegPair; readonly fact?: ExtensionFact; readonly slot?: SlotPair };
 }
 
+/** The frame state at a call: where sp is, and the frame bytes the block stored (CFA offsets). */
+export interface CallFrame {
+  readonly sp: bigint;
+  readonly written: ReadonlySet<bigint>;
+}
+
+/**
+ * The outgoing stack arguments at a call: every argument byte the source stores at sp + x, the
+ * target stores at its sp + x, with the same value. In an 8-byte slot whose first byte both sides
+ * store, the bytes past the shorter store are padding (AAPCS64 leaves the bytes above a small
+ * argument unspecified; RISC-V extends it). Offsets are from the source CFA (the target's shifted
+ * by delta), like the private bytes.
+ */
+export function stackArgumentObligations<V, B, M>(d: Domain<V, B, M>, rel: FunctionRelation, memS: M, memT: M, cfa: V, s: CallFrame, t: CallFrame): Obligation<B>[] {
+  const at = (off: bigint): V => d.add(64, cfa, d.bv(64, off));
+  const out: Obligation<B>[] = [];
+  for (const o of [...s.written].filter((b) => rel.outgoing.source.has(b)).sort((a, b) => (a < b ? -1 : 1))) {
+    const x = o - s.sp;
+    const what = `stack argument byte at sp+${x}`;
+    if (t.written.has(t.sp + x) && rel.outgoing.target.has(t.sp + x)) {
+      out.push({ what, holds: d.eq(8, d.load(memS, at(o), 1), d.load(memT, at(t.sp + x), 1)) });
+      continue;
+    }
+    const slot = x - (((x % 8n) + 8n) % 8n);
+    if (!(s.written.has(s.sp + slot) && t.written.has(t.sp + slot))) out.push({ what: `${what}: the target passes none`, holds: d.bool(false) });
+  }
+  return out;
+}
+
+/** Whether a block's way out is a call (or a tail call): outgoing stack arguments are read then. */
+export function callsOut<V, B>(outcome: Outcome<V, B>): boolean {
+  return outcome.kind === 'call' || outcome.kind === 'icall' || outcome.kind === 'tailcall';
+}
+
 /**
  * The slot pairs of R hold in the two final memories (`cfa` is the source's; a target slot's
  * offset already includes delta). `only` picks the pairs to compare (the prover leaves out those

@@ -10,7 +10,7 @@ import { mask } from '../isa/sem.js';
 import { type ConcreteEntry, apart, randomEntry, resultBuffer } from './concrete.js';
 import { CFA, type Side, VState, runBlock } from './exec.js';
 import { guardedCheck } from './z3.js';
-import { type Obligation, exitObligations, exitsOf, slotObligations } from './obligations.js';
+import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, slotObligations, stackArgumentObligations } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, regionPaths, staysInside, unitOf } from './correspond.js';
@@ -179,6 +179,15 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
         const found = exitObligations(ctx, rel, bs, es.state, et.state, es.outcome, et.outcome, cfa, { s: es.end, t: et.end });
         if (typeof found === 'string') return { status: 'unsupported', reason: found };
         found.push(...memoryObligations(d, es.state.mem, et.state.mem, rel));
+        if (callsOut(es.outcome)) {
+          const frames = [[es.state, ctx.source], [et.state, ctx.target]] as const;
+          const [fs, ft] = frames.map(([st, side]): CallFrame | undefined => {
+            const sp = st.get(side.abi.sp);
+            return isStatic(sp) && sp.base === CFA ? { sp: sp.off, written: staticFrameBytes(st.mem) } : undefined;
+          });
+          if (!fs || !ft) return { status: 'unsupported', reason: 'sp at the call is not a constant offset from the frame address' };
+          found.push(...stackArgumentObligations(d, rel, es.state.mem, et.state.mem, cfa, fs, ft));
+        }
         found.push(...slotObligations(d, rel, es.state.mem, et.state.mem, cfa, (p) => mayWrite(es.state.mem, p.s, p.bytes) || mayWrite(et.state.mem, p.t, p.bytes)));
         const both = d.band(es.cond, et.cond);
         const single = endsS.length === 1 && endsT.length === 1;
@@ -321,6 +330,13 @@ function edgeCondition(d: VerifyDomain, side: SideContext, block: number, outcom
 /** Whether a store of `mem` may write a byte of the frame slot at `off` (from the source CFA). */
 function mayWrite(mem: VMem, off: bigint, bytes: number): boolean {
   return writesOf(mem).some((w) => (isStatic(w.addr) ? w.addr.base === CFA && w.addr.off < off + BigInt(bytes) && w.addr.off + BigInt(w.bytes) > off : fromFrame(w.addr)));
+}
+
+/** The frame bytes (CFA offsets) that a memory's stores at static addresses wrote. */
+function staticFrameBytes(mem: VMem): Set<bigint> {
+  const out = new Set<bigint>();
+  for (const w of writesOf(mem)) if (isStatic(w.addr) && w.addr.base === CFA) for (let k = 0n; k < BigInt(w.bytes); k++) out.add(w.addr.off + k);
+  return out;
 }
 
 /** Every written byte outside the private ones must be equal in the two final memories. */

@@ -48,6 +48,11 @@ export interface FunctionRelation {
   readonly privateTarget: ReadonlySet<bigint>;
   /** Slots related one by one (sigma, where it is not the shift delta). */
   readonly slots: readonly SlotPair[];
+  /**
+   * Outgoing stack-argument bytes of each side, from the source CFA (the target's shifted by
+   * delta). They are private, and compared at each call by their offset from sp.
+   */
+  readonly outgoing: { readonly source: ReadonlySet<bigint>; readonly target: ReadonlySet<bigint> };
   /** Registers related at the entry of each source block (by source block index). */
   readonly blocks: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at each call (by source block index of the calling block). */

@@ -117,8 +117,11 @@ export function inferFrames(ctx: PairContext): Frames {
   };
   const usedS = bytes(ctx.source, 0n, pairedS);
   const usedT = bytes(ctx.target, delta, pairedT);
-  const outgoingS = outgoingArguments(ctx.source, 0n);
-  const outgoingT = outgoingArguments(ctx.target, delta);
+  // Both sides pass stack arguments, or neither does: bytes at the bottom of one frame alone are
+  // something else (a structure copy whose address is passed).
+  let outgoingS = outgoingArguments(ctx.source, 0n);
+  let outgoingT = outgoingArguments(ctx.target, delta);
+  if (outgoingS.size === 0 || outgoingT.size === 0) [outgoingS, outgoingT] = [new Set(), new Set()];
   const privateSource = new Set([...ctx.source.frame.saveBytes, ...pairedS, ...outgoingS, ...[...usedS].filter((b) => !usedT.has(b))]);
   const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...pairedT, ...outgoingT, ...[...usedT].filter((b) => !usedS.has(b))]);
   return { delta, slots: pairs, privateSource, privateTarget, outgoing: { source: outgoingS, target: outgoingT }, agreement: aligned.length === 0 ? 1 : explained / aligned.length };

@@ -97,12 +97,13 @@ for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as con
     for (const [k, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`#   ${n} ${k}`);
     for (const r of refuted.slice(0, 10)) console.log(`#   refuted: ${r}`);
     assert.ok(matched / blocks >= 0.9, `matched ${matched}/${blocks}`);
-    // The issue asks for 95% proven and no refutation. About 95% is reached, and about 1% is still
-    // refuted (NaN payloads, frame layouts of structure arguments, division guarded far away: see
-    // the issue note); the bounds keep a margin for Houdini's run-to-run variation, so that it
-    // cannot get worse unnoticed.
-    assert.ok(provenShare >= 0.94, `proven ${counts.PROVEN}/${matched}`);
-    assert.ok(counts.REFUTED <= Math.ceil(0.015 * matched), `refuted ${counts.REFUTED}: ${refuted.join('\n')}`);
+    // The issue asks for 95% proven and no refutation. About 96.5% is reached; what is still
+    // refuted is one function whose structure temporaries lie at different places on the two
+    // sides, with their addresses passed to callees (structs main: R relates frames by a shift and
+    // slot pairs, not object by object; see the issue note). The bounds keep a margin for Houdini's
+    // run-to-run variation, so that it cannot get worse unnoticed.
+    assert.ok(provenShare >= 0.95, `proven ${counts.PROVEN}/${matched}`);
+    assert.ok(counts.REFUTED <= 8, `refuted ${counts.REFUTED}: ${refuted.join('\n')}`);
   });
 }
 

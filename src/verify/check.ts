@@ -364,8 +364,7 @@ interface Settled {
  * checked again behind every path of predecessors that leads into it, one level deeper at a time
  * (a division guarded a few blocks earlier, behind a join): every execution that reaches the block
  * comes along one of those paths from a state in R, so when each path is proven, or cannot be
- * taken, the block is proven. This comes before dropping a pair of R, which could be a guard's
- * consequence.
+ * taken, the block is proven.
  */
 async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, weaken: boolean): Promise<Settled> {
   if (ctx.matching.forwardSource.has(bs)) return { verdict: { kind: 'PROVEN', by: 'forwarded' } };
@@ -377,7 +376,7 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   if (ss !== st && !ctx.matching.regions.has(bs)) return { verdict: { kind: 'UNSUPPORTED', reason: `the blocks end differently (${ss} vs ${st}), and no branching region of either side does what the other's block does` } };
   const alone = await attempt(env, ctx, rel, bs, opts, weaken, []);
   let result: Settled = alone;
-  if (alone.verdict.kind === 'REFUTED' || alone.drop) {
+  if (alone.verdict.kind === 'REFUTED') {
     // Each path is checked once; a path that stops early (at the entry, a call, a region) recurs
     // unchanged at the next depth.
     const known = new Map<string, Attempt>([['', alone]]);

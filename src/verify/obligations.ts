@@ -4,7 +4,9 @@
 //   block under the same condition (corresponding successors, the same callee);
 // - on each way out, the registers R relates at the successor are related, and sp and the frame
 //   pointer point where the frame analysis says they do;
-// - at a call, the argument registers R relates are related; at a return, the return registers.
+// - at a call, the argument registers R relates are related, and the outgoing stack arguments
+//   (by offset from sp); at a return, the return registers;
+// - the frame slots R pairs one by one hold equal bytes.
 // Shared memory is compared separately (the two domains enumerate stores differently).
 
 import type { BasicBlock } from '../cfg/cfg.js';

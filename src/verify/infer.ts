@@ -32,18 +32,19 @@ import { type ExtensionFact, extendValue, factHolds, returnFact } from './return
  * a store spills, where `argument` names one on both sides): the aligned pairs.
  */
 function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[], argument: (x: FrameAccess, side: 's' | 't') => string | undefined): [FrameAccess, FrameAccess][] {
-  const spills = (x: FrameAccess, y: FrameAccess): boolean => {
-    const [ax, ay] = [argument(x, 's'), argument(y, 't')];
-    return ax === undefined || ay === undefined || ax === ay;
+  // The table compares every pair of accesses: name each access's argument once, not per pair.
+  const [argsA, argsB] = [a.map((x) => argument(x, 's')), b.map((y) => argument(y, 't'))];
+  const same = (i: number, j: number): boolean => {
+    const [x, y, ax, ay] = [a[i]!, b[j]!, argsA[i], argsB[j]];
+    return x.kind === y.kind && x.bytes === y.bytes && x.fp === y.fp && (ax === undefined || ay === undefined || ax === ay);
   };
-  const same = (x: FrameAccess, y: FrameAccess): boolean => x.kind === y.kind && x.bytes === y.bytes && x.fp === y.fp && spills(x, y);
   const n = a.length;
   const m = b.length;
   const table = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) table[i]![j] = same(a[i]!, b[j]!) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) table[i]![j] = same(i, j) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
   const out: [FrameAccess, FrameAccess][] = [];
   for (let i = 0, j = 0; i < n && j < m; ) {
-    if (same(a[i]!, b[j]!) && table[i]![j] === table[i + 1]![j + 1]! + 1) out.push([a[i++]!, b[j++]!]);
+    if (same(i, j) && table[i]![j] === table[i + 1]![j + 1]! + 1) out.push([a[i++]!, b[j++]!]);
     else if (table[i + 1]![j]! >= table[i]![j + 1]!) i++;
     else j++;
   }
@@ -70,6 +71,7 @@ export function inferFrames(ctx: PairContext): Frames {
   // The prologue spills the arguments: a spill pairs only with the spill of the same argument (a
   // structure result's address is x8 on AArch64 but a hidden a0 on RISC-V, and shifts the rest).
   const targetArg = new Map([...argumentPairs(ctx, returnsInMemory(ctx)), ...ctx.source.abi.fpArgs.map((r, i): [string, string] => [r, ctx.target.abi.fpArgs[i]!])].map(([s, t]) => [t, s]));
+  const sourceArgs = new Set(targetArg.values());
   const spilled = (side: SideContext, x: FrameAccess): string | undefined => {
     const entry = side.cfg.blocks[0]!.instructions;
     const at = entry.indexOf(x.stmt);
@@ -86,7 +88,7 @@ export function inferFrames(ctx: PairContext): Frames {
   const argument = (x: FrameAccess, which: 's' | 't'): string | undefined => {
     if (which === 's') {
       const r = spilled(ctx.source, x);
-      return r !== undefined && [...targetArg.values()].includes(r) ? r : undefined;
+      return r !== undefined && sourceArgs.has(r) ? r : undefined;
     }
     const r = spilled(ctx.target, x);
     return r === undefined ? undefined : targetArg.get(r) ?? (ctx.target.abi.intArgs.includes(r) || ctx.target.abi.fpArgs.includes(r) ? `target ${r}` : undefined);

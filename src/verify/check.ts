@@ -14,7 +14,7 @@ import { symbolicDomain } from '../isa/symbolic.js';
 import { loadZ3 } from './z3.js';
 import { fixedLayout } from '../emu/machine.js';
 import { RELATION_ABI } from './abi.js';
-import { type ConcreteEntry, randomEntry, runPair } from './concrete.js';
+import { type ConcreteEntry, type PairRun, randomEntry, runPair } from './concrete.js';
 import { hasJumpTable, matchBlocks, shape, splitEdges, unitOf } from './correspond.js';
 import { localData, pairDataLabels } from './data.js';
 import { analyseFrame, registerWidths } from './frame.js';
@@ -351,11 +351,15 @@ async function checkBlock(env: ProverEnv, ctx: PairContext, rel: FunctionRelatio
 export const MAX_CONTEXT = 4;
 export const MAX_PATHS = 16;
 
-/** A verdict, or register pairs of R to drop; `uses` are the blocks whose entry R it rests on. */
+/**
+ * A verdict, or register pairs of R to drop; `uses` are the blocks whose entry R it rests on;
+ * `resultOnly` marks a REFUTED verdict whose run failed only on returned values R keeps.
+ */
 interface Settled {
   readonly verdict: Verdict;
   readonly drop?: Obligation<unknown>[];
   readonly uses?: ReadonlySet<number>;
+  readonly resultOnly?: boolean;
 }
 
 /**
@@ -412,8 +416,7 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   }
   // A returned value that differs is never proven; but where R at the block was weakened, the
   // state may be one that no run reaches, so it is not called REFUTED either.
-  const keptFailures = rel.kept.map((p) => `${showPair(p)} at return`);
-  if (weaken && result.verdict.kind === 'REFUTED' && result.verdict.counterexample.diverged.every((w) => keptFailures.includes(w)) && (rel.blocks.get(bs)?.length ?? 0) < (rel.candidates.get(bs) ?? 0)) {
+  if (weaken && result.verdict.kind === 'REFUTED' && result.resultOnly && (rel.blocks.get(bs)?.length ?? 0) < (rel.candidates.get(bs) ?? 0)) {
     return { verdict: { kind: 'UNSUPPORTED', reason: `the returned values differ (${result.verdict.counterexample.diverged.join('; ')}) under R as inferred, which was weakened at this block: a wrong result, or a relation gns could not keep` } };
   }
   return result;
@@ -436,13 +439,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     if (run.status === 'unsupported') return { verdict: { kind: 'UNSUPPORTED', reason: run.reason } };
     if (run.status === 'infeasible') continue;
     ran++;
-    if (run.failures.length > 0) {
-      // Houdini: a broken part of R is dropped first, even if something else broke too; the block
-      // is checked again under the weaker R, and only what cannot be dropped refutes it.
-      const drop = droppable(rel, run.brokenPairs);
-      if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
-      return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
-    }
+    if (run.failures.length > 0) return failedRun(ctx, rel, bs, context, weaken, run, entry);
   }
   // 2. The proof.
   const proof = await proveBlock(env, ctx, rel, bs, opts.timeoutMs ?? 2000, context);
@@ -462,9 +459,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       const drop = droppable(rel, proof.failed);
       if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
       const replay = runPair(ctx, rel, bs, proof.entry, context);
-      if (replay.status === 'ran' && replay.failures.length > 0) {
-        return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, proof.entry, replay.failures, context), foundBy: 'z3' } };
-      }
+      if (replay.status === 'ran' && replay.failures.length > 0) return refuted(ctx, rel, bs, context, replay, proof.entry, 'z3');
       // The solver's model does not replay: the two interpretations disagree. Never guess; look
       // harder for a concrete counterexample, and otherwise report what testing showed.
       const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
@@ -475,9 +470,31 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
   }
 }
 
-/** The failed parts of R that Houdini may drop: any but a returned value (see `kept`). */
+/** Whether a failed obligation is a returned value that R keeps (see `kept`). */
+function keptResult<B>(rel: FunctionRelation, o: Obligation<B>): boolean {
+  return o.pair?.site.kind === 'return' && o.pair.pair !== undefined && isKept(rel, o.pair.pair);
+}
+
+/** The failed parts of R that Houdini may drop: any but a returned value. */
 function droppable<B>(rel: FunctionRelation, failed: readonly Obligation<B>[]): Obligation<B>[] {
-  return failed.filter((o) => o.pair && !(o.pair.site.kind === 'return' && o.pair.pair && isKept(rel, o.pair.pair)));
+  return failed.filter((o) => o.pair && !keptResult(rel, o));
+}
+
+/** REFUTED by a run that failed, replayed from `entry`. */
+function refuted(ctx: PairContext, rel: FunctionRelation, bs: number, context: readonly number[], run: Extract<PairRun, { status: 'ran' }>, entry: ConcreteEntry, foundBy: 'testing' | 'z3'): Attempt {
+  const resultOnly = run.brokenPairs.filter((o) => keptResult(rel, o)).length === run.failures.length;
+  return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy }, ...(resultOnly ? { resultOnly } : {}) };
+}
+
+/**
+ * A random run that failed. Houdini: a broken part of R is dropped first, even if something else
+ * broke too; the block is checked again under the weaker R, and only what cannot be dropped
+ * refutes it.
+ */
+function failedRun(ctx: PairContext, rel: FunctionRelation, bs: number, context: readonly number[], weaken: boolean, run: Extract<PairRun, { status: 'ran' }>, entry: ConcreteEntry): Attempt {
+  const drop = droppable(rel, run.brokenPairs);
+  if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
+  return refuted(ctx, rel, bs, context, run, entry, 'testing');
 }
 
 /** When the proof does not settle a block, this many times more random states are tried. */
@@ -489,11 +506,7 @@ function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: numbe
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
     const entry = randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
-    if (run.status === 'ran' && run.failures.length > 0) {
-      const drop = droppable(rel, run.brokenPairs);
-      if (weaken && drop.length > 0) return { verdict: { kind: 'UNSUPPORTED', reason: 'relation weakened' }, drop };
-      return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy: 'testing' } };
-    }
+    if (run.status === 'ran' && run.failures.length > 0) return failedRun(ctx, rel, bs, context, weaken, run, entry);
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ import type { Instruction, IsaName, Program, Register } from '../ir/program.js';
 import { unitOf } from '../verify/correspond.js';
 import { frontEnd } from '../asm/index.js';
 import { isDescribeError } from '../isa/types.js';
-import { MAX_CONTEXT, MAX_PATHS, type Verdict, type Verifier, contextPaths } from '../verify/check.js';
+import { MAX_CONTEXT, MAX_PATHS, type Verdict, type Verifier, contextLevels, contextPaths } from '../verify/check.js';
 import { type ConcreteEntry, type PairRun, randomEntry, runPair } from '../verify/concrete.js';
 import { analyseFrame, type SideFrame } from '../verify/frame.js';
 import { proveBlock } from '../verify/prove.js';
@@ -445,9 +445,7 @@ export async function sketchBlock(
     let why = '';
     // A question left open deeper than the last counterexample leaves the candidate undecided.
     let open = false;
-    for (let depth = 0; depth <= MAX_CONTEXT; depth++) {
-      const paths = depth === 0 ? [[]] : contextPaths(cand, bs, depth);
-      if (depth > 0 && (paths.length > MAX_PATHS || paths.every((p) => p.length < depth))) break;
+    for (const [depth, paths] of [[[]], ...contextLevels(cand, bs)].entries()) {
       // Every path of a depth must be proven (or be one no execution takes) for the block to be.
       let proven = true;
       let found: State | undefined;

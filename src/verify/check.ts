@@ -384,9 +384,8 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
     // Each path is checked once; a path that stops early (at the entry, a call, a region) recurs
     // unchanged at the next depth.
     const known = new Map<string, Attempt>([['', alone]]);
-    for (let depth = 1; depth <= MAX_CONTEXT; depth++) {
-      const paths = contextPaths(ctx, bs, depth);
-      if (paths.length > MAX_PATHS || paths.every((p) => known.has(p.join(',')))) break;
+    for (const [level, paths] of contextLevels(ctx, bs).entries()) {
+      const depth = level + 1;
       const results: Attempt[] = [];
       for (const path of paths) {
         const key = path.join(',');
@@ -543,6 +542,20 @@ export function contextPaths(ctx: PairContext, bs: number, depth: number): numbe
     });
   }
   return paths;
+}
+
+/**
+ * `contextPaths` at depth 1, 2, ... as long as some path still grows and there are at most
+ * MAX_PATHS of them: the contexts to try, shallowest first.
+ */
+export function contextLevels(ctx: PairContext, bs: number): number[][][] {
+  const levels: number[][][] = [];
+  for (let depth = 1; depth <= MAX_CONTEXT; depth++) {
+    const paths = contextPaths(ctx, bs, depth);
+    if (paths.length > MAX_PATHS || paths.every((p) => p.length < depth)) break;
+    levels.push(paths);
+  }
+  return levels;
 }
 
 /** Predecessors of each block, through forwarded jump-only blocks. */

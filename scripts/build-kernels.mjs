@@ -2,9 +2,10 @@
 // with SIMD and threads, importing one shared memory (env.memory) that every worker instantiates
 // the module on. A second build, cpu-fma.wasm, adds relaxed SIMD for fused multiply-adds in the
 // matmul; the loader uses it where the runtime accepts it (Node 22+, or a V8 flag on Node 20).
-// Runs as part of `npm run build`; skipped when the outputs are newer than their sources.
+// The WGSL GPU kernels (kernels/gpu/*.wgsl) are copied to dist/kernels/gpu, where the GPU backend
+// loads them. Runs as part of `npm run build`; skipped when the outputs are newer than their sources.
 import asc from 'assemblyscript/asc';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const srcDir = join('kernels', 'cpu');
@@ -21,6 +22,10 @@ for (const { out, features } of builds) {
   if (existsSync(out) && statSync(out).mtimeMs >= newest) continue;
   await compile(out, features);
 }
+
+const gpuDir = join('kernels', 'gpu');
+mkdirSync(join(outDir, 'gpu'), { recursive: true });
+for (const f of readdirSync(gpuDir).filter((f) => f.endsWith('.wgsl'))) copyFileSync(join(gpuDir, f), join(outDir, 'gpu', f));
 
 async function compile(out, features) {
   const { error, stderr } = await asc.main([

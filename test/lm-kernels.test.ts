@@ -14,6 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CpuKernels, type F32Buffer } from '../src/lm/engine/cpu/kernels.js';
+import { assertClose, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
 
 const BUILDS = [false, true] as const;
 const THREADS = [1, 2, 3] as const;
@@ -36,85 +37,11 @@ after(async () => {
   for (const m of kernels) for (const k of m.values()) await k.close();
 });
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** n uniform values in [lo, hi), rounded to f32 so the reference sees exactly the kernel's input. */
-function randArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
-
-/** The largest |got − want| over the largest |want| (0 when want is all zeros and got matches). */
-function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  assert.equal(got.length, want.length);
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    assert.ok(Number.isFinite(got[i]!), `element ${i} is ${got[i]}`);
-    err = Math.max(err, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return scale === 0 ? err : err / scale;
-}
-
-function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  const e = relErr(got, want);
-  assert.ok(e <= tol, `${what}: relative error ${e.toExponential(2)} > ${tol}`);
-}
-
 function copyOut(b: F32Buffer, n = b.length): Float32Array {
   return b.data.slice(0, n);
 }
 
 // ---- matmul ------------------------------------------------------------------------------
-
-interface MatmulCase {
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-}
-
-const MATMUL_SHAPES: readonly MatmulCase[] = [
-  { m: 1, n: 1, k: 1 },
-  { m: 3, n: 17, k: 63 },
-  { m: 17, n: 3, k: 129 },
-  { m: 63, n: 129, k: 17 },
-  { m: 129, n: 63, k: 300 }, // K crosses the 256-deep block
-  { m: 250, n: 37, k: 513 }, // M crosses the 120-row block, row split with 2 threads
-  { m: 5, n: 8, k: 256 }, // exactly one register tile
-  { m: 1, n: 200, k: 70 },
-  { m: 200, n: 1, k: 70 },
-  { m: 1000, n: 9, k: 20 }, // row bands taller than the 120-row block
-];
-
-function refMatmul(a: Float32Array, b: Float32Array, c0: Float32Array | null, { m, n, k }: MatmulCase, transA: boolean, transB: boolean): { c: Float64Array; bound: Float64Array } {
-  const c = new Float64Array(m * n);
-  const bound = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = c0 ? c0[i * n + j]! : 0;
-      let abs = Math.abs(s);
-      for (let p = 0; p < k; p++) {
-        const prod = a[transA ? p * m + i : i * k + p]! * b[transB ? j * k + p : p * n + j]!;
-        s += prod;
-        abs += Math.abs(prod);
-      }
-      c[i * n + j] = s;
-      bound[i * n + j] = abs;
-    }
-  }
-  return { c, bound };
-}
 
 test('kernels: matmul C = op(A)·op(B) matches float64 on odd shapes, all transposes, accumulate', () => {
   for (const k2 of pair) {
@@ -163,21 +90,6 @@ test('kernels: matmul with K = 0 zeroes C (or keeps it when accumulating); bad s
 
 // ---- softmax -----------------------------------------------------------------------------
 
-function refSoftmax(x: Float32Array, rows: number, cols: number, causal: boolean): Float64Array {
-  const y = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const len = causal ? (r % cols) + 1 : cols;
-    let m = -Infinity;
-    for (let j = 0; j < len; j++) m = Math.max(m, x[r * cols + j]!);
-    let s = 0;
-    for (let j = 0; j < len; j++) s += Math.exp(x[r * cols + j]! - m);
-    for (let j = 0; j < len; j++) y[r * cols + j] = Math.exp(x[r * cols + j]! - m) / s;
-  }
-  return y;
-}
-
-const ROW_SHAPES: readonly (readonly [number, number])[] = [[1, 1], [3, 17], [17, 63], [5, 129], [63, 3], [129, 130], [2, 1031]];
-
 test('kernels: softmax (plain, causal, in place) and its backward match float64', () => {
   for (const k2 of pair) {
     let seed = 100;
@@ -200,12 +112,7 @@ test('kernels: softmax (plain, causal, in place) and its backward match float64'
         const dy = k2.f32(dys);
         const dx = k2.alloc(rows * cols);
         k2.softmaxBackward(y, dy, dx, rows, cols);
-        const refDx = new Float64Array(rows * cols);
-        for (let r = 0; r < rows; r++) {
-          let s = 0;
-          for (let j = 0; j < cols; j++) s += ref[r * cols + j]! * dys[r * cols + j]!;
-          for (let j = 0; j < cols; j++) refDx[r * cols + j] = ref[r * cols + j]! * (dys[r * cols + j]! - s);
-        }
+        const refDx = refSoftmaxBackward(ref, dys, rows, cols);
         assertClose(dx.data, refDx, 1e-5, `softmax backward ${rows}x${cols}`);
         k2.release(mark);
       }
@@ -229,37 +136,7 @@ test('kernels: layer norm forward and backward match float64 (mean far from 0)',
       const db0 = randArray(d, seed++);
       const [x, gamma, beta, y, mean, rstd] = [k2.f32(xs), k2.f32(gs), k2.f32(bs), k2.alloc(rows * d), k2.alloc(rows), k2.alloc(rows)];
       k2.layerNorm(x, gamma, beta, y, mean, rstd, rows, d, eps);
-      const refY = new Float64Array(rows * d);
-      const refMean = new Float64Array(rows);
-      const refRstd = new Float64Array(rows);
-      const refDx = new Float64Array(rows * d);
-      const refDg = Float64Array.from(dg0);
-      const refDb = Float64Array.from(db0);
-      for (let r = 0; r < rows; r++) {
-        let mu = 0;
-        for (let j = 0; j < d; j++) mu += xs[r * d + j]!;
-        mu /= d;
-        let v = 0;
-        for (let j = 0; j < d; j++) v += (xs[r * d + j]! - mu) ** 2;
-        const rs = 1 / Math.sqrt(v / d + eps);
-        refMean[r] = mu;
-        refRstd[r] = rs;
-        let s1 = 0;
-        let s2 = 0;
-        for (let j = 0; j < d; j++) {
-          const xh = (xs[r * d + j]! - mu) * rs;
-          refY[r * d + j] = xh * gs[j]! + bs[j]!;
-          const g = dys[r * d + j]! * gs[j]!;
-          s1 += g;
-          s2 += g * xh;
-          refDg[j] += dys[r * d + j]! * xh;
-          refDb[j] += dys[r * d + j]!;
-        }
-        for (let j = 0; j < d; j++) {
-          const xh = (xs[r * d + j]! - mu) * rs;
-          refDx[r * d + j] = rs * (dys[r * d + j]! * gs[j]! - s1 / d - xh * (s2 / d));
-        }
-      }
+      const { y: refY, mean: refMean, rstd: refRstd, dx: refDx, dg: refDg, db: refDb } = refLayerNorm(xs, gs, bs, dys, dg0, db0, rows, d, eps);
       assertClose(y.data, refY, 1e-5, `layer norm y ${rows}x${d}`);
       assertClose(mean.data, refMean, 1e-5, `layer norm mean ${rows}x${d}`);
       assertClose(rstd.data, refRstd, 1e-5, `layer norm rstd ${rows}x${d}`);
@@ -280,13 +157,6 @@ test('kernels: layer norm forward and backward match float64 (mean far from 0)',
 });
 
 // ---- GELU --------------------------------------------------------------------------------
-
-function refGelu(x: number): { y: number; dy: number } {
-  const c = Math.sqrt(2 / Math.PI);
-  const u = c * (x + 0.044715 * x ** 3);
-  const t = Math.tanh(u);
-  return { y: 0.5 * x * (1 + t), dy: 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x) };
-}
 
 test('kernels: GELU (tanh form) forward and backward match float64, saturating without NaN', () => {
   for (const k2 of pair) {
@@ -362,20 +232,7 @@ test('kernels: cross-entropy loss and gradient match float64, with and without a
         const mask = k2.f32(ms);
         const grad = k2.alloc(rows * v);
         const loss = k2.crossEntropy(logits, targets, rows, v, masked ? { mask, grad } : { grad });
-        let total = 0;
-        let refLoss = 0;
-        const refGrad = new Float64Array(rows * v);
-        for (let i = 0; i < rows; i++) total += ms[i]!;
-        for (let i = 0; i < rows; i++) {
-          if (ms[i] === 0) continue;
-          let m = -Infinity;
-          for (let j = 0; j < v; j++) m = Math.max(m, xs[i * v + j]!);
-          let s = 0;
-          for (let j = 0; j < v; j++) s += Math.exp(xs[i * v + j]! - m);
-          refLoss += ms[i]! * (Math.log(s) + m - xs[i * v + tg[i]!]!);
-          for (let j = 0; j < v; j++) refGrad[i * v + j] = (ms[i]! / total) * (Math.exp(xs[i * v + j]! - m) / s - (j === tg[i] ? 1 : 0));
-        }
-        refLoss = total === 0 ? 0 : refLoss / total;
+        const { loss: refLoss, grad: refGrad } = refCrossEntropy(xs, tg, ms, rows, v);
         assert.ok(Math.abs(loss - refLoss) <= 1e-5 * Math.max(1, Math.abs(refLoss)), `loss ${rows}x${v} masked=${masked}: ${loss} vs ${refLoss}`);
         assertClose(grad.data, refGrad, 1e-5, `cross-entropy grad ${rows}x${v} masked=${masked}`);
         // Loss only, then the gradient written over the logits: same numbers.

@@ -46,23 +46,24 @@ export function heldOutSequences(count = 200): { sequences: number[][]; keys: Se
 }
 
 /**
- * Runs the recipe's `steps` training steps through `step` (one engine's optimizer step on a
- * batch at a learning rate; returns the loss): batches of 32 pairs drawn from seed 5, skipping
- * sequences in `exclude`, at a learning rate warming up for 50 steps to 5e-3, then cosine.
- * Returns the loss of every step.
+ * The recipe's batches, step by step: 32 pairs drawn from seed 5, skipping sequences in
+ * `exclude`, at a learning rate warming up for 50 steps to 5e-3, then cosine (deterministic).
  */
-export function trainReversal(steps: number, step: (batch: Batch, lr: number) => number, exclude: ReadonlySet<string> = new Set()): number[] {
+export function* reversalBatches(steps: number, exclude: ReadonlySet<string> = new Set()): Generator<{ batch: Batch; lr: number }> {
   const rng = new Rng(5);
-  const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     const pairs: Pair[] = [];
     while (pairs.length < 32) {
       const s = tinySequence(rng);
       if (!exclude.has(s.join())) pairs.push(reversalPair(s));
     }
-    losses.push(step(makeBatch(pairs), learningRate(i, { peak: 5e-3, warmup: 50, total: steps })));
+    yield { batch: makeBatch(pairs), lr: learningRate(i, { peak: 5e-3, warmup: 50, total: steps }) };
   }
-  return losses;
+}
+
+/** Runs the recipe through `step` (one engine's optimizer step; returns the loss): the loss of every step. */
+export function trainReversal(steps: number, step: (batch: Batch, lr: number) => number, exclude: ReadonlySet<string> = new Set()): number[] {
+  return Array.from(reversalBatches(steps, exclude), ({ batch, lr }) => step(batch, lr));
 }
 
 /** The reference model trained by the recipe (deterministic: same code, same bits), and its losses. */

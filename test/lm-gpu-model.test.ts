@@ -1,8 +1,8 @@
 // The GPU backend's model against the float64 reference, as the CPU backend's model is held to it
 // (test/lm-cpu-model.test.ts): the same parameters give the same logits, loss and gradients of
 // every parameter for every configuration variant and a padded batch of mixed lengths; AdamW steps
-// follow the reference's; two runs give identical weights; and a tiny model learns the reversal
-// task. Skips with the reason where Dawn finds no WebGPU adapter (see test/helpers/gpu.ts).
+// follow the reference's; two runs give identical weights; a tiny model learns the reversal
+// task; and the incremental decoder (KV cache on the device) gives the reference's steps and beams. Skips with the reason where Dawn finds no WebGPU adapter (see test/helpers/gpu.ts).
 
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,11 @@ import { backward, forward, initParams, makeBatch, type ModelConfig, type Pair }
 import { AdamW, greedyDecode, trainStep } from '../src/lm/reference/train.js';
 import type { GpuKernels } from '../src/lm/engine/gpu/kernels.js';
 import { GpuModel } from '../src/lm/engine/gpu/model.js';
-import { heldOutSequences, reversalAccuracy, reversalBatches, reversalPair, TINY_CONFIG } from '../scripts/tiny-model.js';
+import { GpuIncrementalDecoder } from '../src/lm/engine/gpu/decode.js';
+import { beamSearch, beamSearchAsync, IncrementalDecoder } from '../src/lm/reference/decode.js';
+import { loadModel } from '../src/lm/checkpoint.js';
+import { repoPath } from './helpers/golden.js';
+import { heldOutSequences, reversalAccuracy, reversalBatches, reversalPair, TINY_CONFIG, tinySequence } from '../scripts/tiny-model.js';
 import { openGpu } from './helpers/gpu.js';
 
 let opened: GpuKernels | string = 'not opened';
@@ -133,4 +137,60 @@ test('gpu model: trains the reversal task on the GPU backend to >= 99% held-out 
   const { tokens: accuracy } = reversalAccuracy(heldOut, heldOut.map((s) => greedyDecode(params, config, reversalPair(s).source, 12)));
   t.diagnostic(`gpu backend (${k.adapter.description}): ${steps} steps in ${seconds.toFixed(1)} s, final loss ${last.toFixed(4)}, held-out token accuracy ${(100 * accuracy).toFixed(2)}%`);
   assert.ok(accuracy >= 0.99, `accuracy ${accuracy}`);
+});
+
+test('gpu model: the incremental decoder matches the reference step by step (logits, cross-attention), through reorders and cache growth', async (t) => {
+  const k = gpu(t);
+  if (!k) return;
+  for (const [i, config] of variants.entries()) {
+    const params = initParams(config, 31 + i);
+    const rng = new Rng(400 + i);
+    const sources = [0, 1, 2].map(() => Array.from({ length: 2 + rng.int(8) }, () => 4 + rng.int(config.vocab - 4)));
+    const ref = new IncrementalDecoder(params, config, sources);
+    const mark = k.mark();
+    const gpuDecoder = new GpuIncrementalDecoder(GpuModel.fromParams(k, config, params), sources);
+    const rows = [0, 1, 2, 1];
+    // Capacity 2: the GPU cache grows twice within the 6 steps.
+    const [sr, sg] = [ref.start(rows), gpuDecoder.start(rows, 2)];
+    let tokens = [1, 1, 1, 1];
+    for (let step = 0; step < 6; step++) {
+      const a = ref.step(sr, tokens);
+      const b = await gpuDecoder.step(sg, tokens);
+      const { worst, scale } = worstAndScale(b.logits.data, a.logits.data);
+      assert.ok(worst <= 1e-4 * Math.max(1, scale), `variant ${i} step ${step}: max |logit diff| ${worst}`);
+      for (let l = 0; l < config.decoderLayers; l++) {
+        const { worst: w } = worstAndScale(b.crossAttention[l]!.data, a.crossAttention[l]!.data);
+        assert.ok(w <= 1e-4, `variant ${i} step ${step} layer ${l}: attention differs by ${w}`);
+      }
+      tokens = tokens.map((_, r) => 4 + ((step * 7 + r * 3) % (config.vocab - 4)));
+      if (step === 2) {
+        sr.reorder([3, 3, 0, 2]);
+        sg.reorder([3, 3, 0, 2]);
+      }
+    }
+    gpuDecoder.close();
+    k.release(mark);
+  }
+});
+
+test('gpu model: greedy and beam-4 search on the GPU decoder give the reference\'s hypotheses on the tiny checkpoint', async (t) => {
+  const k = gpu(t);
+  if (!k) return;
+  const { config, params } = loadModel(repoPath('test/fixtures/lm/reverse'));
+  const rng = new Rng(77);
+  const sources = Array.from({ length: 16 }, () => reversalPair(tinySequence(rng)).source);
+  const mark = k.mark();
+  const model = GpuModel.fromParams(k, config, params);
+  for (const beam of [1, 4]) {
+    const ref = beamSearch(params, config, sources, { beam, maxLen: 12 });
+    const decoder = new GpuIncrementalDecoder(model, sources);
+    const got = await beamSearchAsync(config, sources, { beam, maxLen: 12, decoder });
+    decoder.close();
+    sources.forEach((_, b) => {
+      assert.deepEqual(got[b]!.map((h) => h.tokens), ref[b]!.map((h) => h.tokens), `beam ${beam}, source ${b}`);
+      got[b]!.forEach((h, j) => assert.ok(Math.abs(h.score - ref[b]![j]!.score) < 1e-3, `beam ${beam}, source ${b}: score ${h.score} vs ${ref[b]![j]!.score}`));
+    });
+  }
+  k.release(mark);
+  assert.throws(() => new GpuIncrementalDecoder(model, [[4, 99]]), /token 99 of source 0 is outside the vocabulary/);
 });

@@ -54,6 +54,15 @@ fn embeddingBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgrou
   }
 }
 
+/** Rows of d into a wider layout: out1[(i / d)·stride + off + i mod d] = in1[i]. Params: 0 n, 1 d, 2 stride, 3 off. */
+@compute @workgroup_size(256)
+fn writeRows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wg, ng, lid);
+  if (i >= pu(0u)) { return; }
+  let d = pu(1u);
+  out1[(i / d) * pu(2u) + pu(3u) + i % d] = in1[i];
+}
+
 /** out1 += in1 over params 0 = n elements. */
 @compute @workgroup_size(256)
 fn addInto(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -172,10 +172,25 @@ export class DecoderState {
  * What beam search needs of a decoder: the encoded sources' lengths, fresh states, and steps.
  * `IncrementalDecoder` is the float64 one; the CPU backend has its own (src/lm/engine/cpu).
  */
-export interface StepDecoder {
+export interface StepDecoder<S extends DecodingRows = DecoderState> {
   readonly encoded: { readonly size: number; readonly srcLen: number; readonly lengths: readonly number[] };
-  start(sourceOfRow: readonly number[], capacity?: number): DecoderState;
-  step(state: DecoderState, tokens: readonly number[]): StepOutput;
+  start(sourceOfRow: readonly number[], capacity?: number): S;
+  step(state: S, tokens: readonly number[]): StepOutput;
+}
+
+/** A decoder whose steps finish later (the GPU backend's, which reads its results back from the device). */
+export interface AsyncStepDecoder<S extends DecodingRows = DecodingRows> {
+  readonly encoded: { readonly size: number; readonly srcLen: number; readonly lengths: readonly number[] };
+  start(sourceOfRow: readonly number[], capacity?: number): S;
+  step(state: S, tokens: readonly number[]): Promise<StepOutput>;
+}
+
+/** The rows of a decoding state, as beam search sees them: each row's source, and reordering. */
+export interface DecodingRows {
+  readonly rows: number;
+  sourceOf(r: number): number;
+  /** Keeps the rows `rows` (in that order, repeats allowed): new row i continues old row `rows[i]`. */
+  reorder(rows: readonly number[]): void;
 }
 
 /** What one decoding step gives for every row. */
@@ -359,7 +374,7 @@ export interface BeamSearchOptions {
   /** Decoder layer whose head-averaged cross-attention is reported; default the last. */
   readonly attentionLayer?: number;
   /** The decoder to run, built on the same sources; default a float64 `IncrementalDecoder`. */
-  readonly decoder?: StepDecoder;
+  readonly decoder?: StepDecoder<DecodingRows>;
 }
 
 /** One output token of a hypothesis. */
@@ -479,40 +494,89 @@ function stepsOf(node: Node): BeamToken[] {
  * hypothesis could still score better, and returns greedy's output unless it finds one that does.
  */
 export function beamSearch(params: Params, config: ModelConfig, sources: readonly (readonly number[])[], options: BeamSearchOptions): Hypothesis[][] {
-  const beam = options.beam;
-  if (!Number.isInteger(beam) || beam < 1) throw new RangeError(`beamSearch: beam must be an integer >= 1, got ${beam}`);
-  const alpha = options.lengthPenalty ?? 0.6;
-  if (!(alpha >= 0)) throw new RangeError(`beamSearch: lengthPenalty must be >= 0, got ${alpha}`);
-  const form = options.penaltyForm ?? 'gnmt';
-  const topK = Math.max(1, options.topK ?? 5);
-  const nBest = options.nBest ?? beam;
-  if (!Number.isInteger(nBest) || nBest < 1) throw new RangeError(`beamSearch: nBest must be an integer >= 1, got ${nBest}`);
-  const layer = options.attentionLayer ?? config.decoderLayers - 1;
-  if (config.decoderLayers > 0 && !(Number.isInteger(layer) && layer >= 0 && layer < config.decoderLayers)) {
-    throw new RangeError(`beamSearch: no decoder layer ${layer}`);
-  }
   if (sources.length === 0) return [];
-  const limit = Math.min(options.maxLen, config.maxLen - 1);
-  const decoder = options.decoder ?? new IncrementalDecoder(params, config, sources);
-  if (decoder.encoded.size !== sources.length) throw new RangeError(`beamSearch: the decoder encoded ${decoder.encoded.size} sources, not ${sources.length}`);
-  const { srcLen, lengths } = decoder.encoded;
-  const V = config.vocab;
-  const H = config.nHeads;
-  const penalty = (n: number): number => lengthPenalty(n, alpha, form);
+  const search = new BeamSearcher(config, sources, options, options.decoder ?? new IncrementalDecoder(params, config, sources));
+  for (let tokens = search.next(); tokens !== undefined; tokens = search.next()) search.advance(search.decoder.step(search.state, tokens));
+  return search.results();
+}
 
-  const live: Live[][] = sources.map(() => [{ node: null, sum: 0, token: BOS }]);
-  const finished: Done[][] = sources.map(() => []);
-  const active = sources.map(() => limit > 0);
+/** `beamSearch` through a decoder whose steps are asynchronous (the GPU backend's). */
+export async function beamSearchAsync(config: ModelConfig, sources: readonly (readonly number[])[], options: Omit<BeamSearchOptions, 'decoder'> & { readonly decoder: AsyncStepDecoder }): Promise<Hypothesis[][]> {
+  if (sources.length === 0) return [];
+  const search = new BeamSearcher(config, sources, options, options.decoder);
+  for (let tokens = search.next(); tokens !== undefined; tokens = search.next()) search.advance(await search.decoder.step(search.state, tokens));
+  return search.results();
+}
+
+/**
+ * The search of `beamSearch`, one step at a time, apart from running the decoder: `next` gives
+ * the tokens to feed (undefined when every source is done), `advance` takes the step's output.
+ */
+class BeamSearcher<D extends { readonly encoded: StepDecoder['encoded']; start(sourceOfRow: readonly number[], capacity?: number): DecodingRows }> {
+  readonly state: ReturnType<D['start']>;
+  private readonly beam: number;
+  private readonly topK: number;
+  private readonly nBest: number;
+  private readonly layer: number;
+  private readonly limit: number;
+  private readonly penalty: (n: number) => number;
+  private readonly live: Live[][];
+  private readonly finished: Done[][];
+  private readonly active: boolean[];
   // rowsOf[b][i]: the state row of live hypothesis i of source b.
-  let rowsOf: number[][] = sources.map((_, b) => [b]);
-  const state = decoder.start(sources.map((_, b) => b), Math.max(1, limit));
+  private rowsOf: number[][];
+  private t = 0;
 
-  for (let t = 0; t < limit && active.some((a) => a); t++) {
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly sources: readonly (readonly number[])[],
+    options: Omit<BeamSearchOptions, 'decoder'>,
+    readonly decoder: D,
+  ) {
+    const beam = options.beam;
+    if (!Number.isInteger(beam) || beam < 1) throw new RangeError(`beamSearch: beam must be an integer >= 1, got ${beam}`);
+    const alpha = options.lengthPenalty ?? 0.6;
+    if (!(alpha >= 0)) throw new RangeError(`beamSearch: lengthPenalty must be >= 0, got ${alpha}`);
+    const form = options.penaltyForm ?? 'gnmt';
+    const topK = Math.max(1, options.topK ?? 5);
+    const nBest = options.nBest ?? beam;
+    if (!Number.isInteger(nBest) || nBest < 1) throw new RangeError(`beamSearch: nBest must be an integer >= 1, got ${nBest}`);
+    const layer = options.attentionLayer ?? config.decoderLayers - 1;
+    if (config.decoderLayers > 0 && !(Number.isInteger(layer) && layer >= 0 && layer < config.decoderLayers)) {
+      throw new RangeError(`beamSearch: no decoder layer ${layer}`);
+    }
+    const limit = Math.min(options.maxLen, config.maxLen - 1);
+    if (decoder.encoded.size !== sources.length) throw new RangeError(`beamSearch: the decoder encoded ${decoder.encoded.size} sources, not ${sources.length}`);
+    this.beam = beam;
+    this.topK = topK;
+    this.nBest = nBest;
+    this.layer = layer;
+    this.limit = limit;
+    this.penalty = (n: number): number => lengthPenalty(n, alpha, form);
+    this.live = sources.map(() => [{ node: null, sum: 0, token: BOS }]);
+    this.finished = sources.map(() => []);
+    this.active = sources.map(() => limit > 0);
+    this.rowsOf = sources.map((_, b) => [b]);
+    this.state = decoder.start(sources.map((_, b) => b), Math.max(1, limit)) as ReturnType<D['start']>;
+  }
+
+  /** The token each state row feeds next, or undefined when the search is over. */
+  next(): number[] | undefined {
+    const { state, live, active, rowsOf } = this;
+    if (this.t >= this.limit || !active.some((a) => a)) return undefined;
     const tokens: number[] = new Array<number>(state.rows);
-    sources.forEach((_, b) => {
+    this.sources.forEach((_, b) => {
       if (active[b]) rowsOf[b]!.forEach((r, i) => (tokens[r] = live[b]![i]!.token));
     });
-    const out = decoder.step(state, tokens);
+    return tokens;
+  }
+
+  /** Ranks the candidates of one step's output, and reorders the state for the next. */
+  advance(out: StepOutput): void {
+    const { config, sources, state, live, finished, active, rowsOf, beam, topK, nBest, layer, limit, penalty, t } = this;
+    const { srcLen, lengths } = this.decoder.encoded;
+    const V = config.vocab;
+    const H = config.nHeads;
     const info = new Map<number, RowInfo>();
     const rowInfo = (r: number): RowInfo => {
       let hit = info.get(r);
@@ -592,14 +656,19 @@ export function beamSearch(params: Params, config: ModelConfig, sources: readonl
       }
     });
     state.reorder(nextRows);
-    rowsOf = nextRowsOf;
+    this.rowsOf = nextRowsOf;
+    this.t++;
   }
 
-  return finished.map((list) => {
-    const ranked = [...list].sort((x, y) => Number(y.ended) - Number(x.ended) || y.score - x.score || compareTokens(x.tokens, y.tokens));
-    return ranked.slice(0, nBest).map((f) => {
-      const steps = stepsOf(f.node);
-      return { tokens: f.tokens, ended: f.ended, logProb: f.sum, length: steps.length, score: f.score, steps };
+  /** Per source, up to `nBest` hypotheses: finished ones first, each group by score. */
+  results(): Hypothesis[][] {
+    const { nBest } = this;
+    return this.finished.map((list) => {
+      const ranked = [...list].sort((x, y) => Number(y.ended) - Number(x.ended) || y.score - x.score || compareTokens(x.tokens, y.tokens));
+      return ranked.slice(0, nBest).map((f) => {
+        const steps = stepsOf(f.node);
+        return { tokens: f.tokens, ended: f.ended, logProb: f.sum, length: steps.length, score: f.score, steps };
+      });
     });
-  });
+  }
 }

@@ -128,6 +128,7 @@ const KERNELS = {
   embedding: { module: 'elementwise', bindings: [1, 7, 8] },
   embeddingBackward: { module: 'elementwise', bindings: [1, 7, 8] },
   addInto: { module: 'elementwise', bindings: [1, 8] },
+  writeRows: { module: 'elementwise', bindings: [1, 8] },
   add: { module: 'elementwise', bindings: [1, 2, 8] },
   addBias: { module: 'elementwise', bindings: [1, 8] },
   columnSums: { module: 'elementwise', bindings: [1, 8] },
@@ -177,8 +178,9 @@ export class GpuKernels {
   private readonly modules = new Map<Module, GPUShaderModule>();
   /** Free buffers by byte size, for reuse. */
   private readonly pool = new Map<number, GPUBuffer[]>();
-  /** Buffers handed out, in order; `mark` is an index into it. */
-  private readonly live: GPUBuffer[] = [];
+  /** Buffers handed out, in allocation order, each with its serial number (marks are serials). */
+  private readonly live: { readonly buffer: GPUBuffer; readonly serial: number }[] = [];
+  private serial = 0;
   private readonly paramBuffers: GPUBuffer[] = [];
   private readonly paramData = new ArrayBuffer(PARAM_STRIDE);
   private paramSlot = 0;
@@ -258,7 +260,7 @@ export class GpuKernels {
     const size = Math.max(16, Math.ceil((length * 4) / 16) * 16);
     const free = this.pool.get(size);
     const buffer = free?.pop() ?? this.device.createBuffer({ size, usage: STORAGE_USAGE });
-    this.live.push(buffer);
+    this.live.push({ buffer, serial: this.serial++ });
     return buffer;
   }
 
@@ -346,21 +348,32 @@ export class GpuKernels {
     return out;
   }
 
-  /** The current top of the buffer stack, to hand to {@link release} later. */
+  /** A mark of the allocations so far, to hand to {@link release} later. */
   mark(): number {
-    return this.live.length;
+    return this.serial;
   }
 
-  /** Gives back every tensor allocated since `mark` (they must no longer be used). */
+  /** Gives back every tensor allocated since `mark` and not freed yet (they must no longer be used). */
   release(mark: number): void {
-    need(Number.isInteger(mark) && mark >= 0 && mark <= this.live.length, `bad mark ${mark}`);
-    // Work already recorded may still read these buffers; the queue runs it before any later
-    // use of a reused buffer, so they can go back to the pool at once.
-    for (const buffer of this.live.splice(mark)) {
-      let free = this.pool.get(buffer.size);
-      if (free === undefined) this.pool.set(buffer.size, (free = []));
-      free.push(buffer);
-    }
+    need(Number.isInteger(mark) && mark >= 0 && mark <= this.serial, `bad mark ${mark}`);
+    while (this.live.length > 0 && this.live[this.live.length - 1]!.serial >= mark) this.recycle(this.live.pop()!.buffer);
+  }
+
+  /** Gives back one tensor (it must no longer be used), wherever it lies among the marks. */
+  free(b: GpuBuffer | GpuIds): void {
+    let i = this.live.length - 1;
+    while (i >= 0 && this.live[i]!.buffer !== b.buffer) i--;
+    need(i >= 0, 'free of a tensor that is not live');
+    this.live.splice(i, 1);
+    this.recycle(b.buffer);
+  }
+
+  private recycle(buffer: GPUBuffer): void {
+    // Work already recorded may still read this buffer; the queue runs it before any later use
+    // of the reused buffer, so it can go back to the pool at once.
+    let free = this.pool.get(buffer.size);
+    if (free === undefined) this.pool.set(buffer.size, (free = []));
+    free.push(buffer);
   }
 
   // ---- recording ------------------------------------------------------------------------------
@@ -625,6 +638,14 @@ export class GpuKernels {
     this.checkBuf(keyLengths, B, 'keyLengths');
     need(B === 0 || (keyLengths.min >= 0 && keyLengths.max <= Tk), `key lengths ${keyLengths.min}..${keyLengths.max} outside 0..${Tk}`);
     if (n > 0) this.dispatch('attentionMask', { 7: keyLengths, 8: scores }, [H, Tq, Tk, causal ? 1 : 0, n], { threads: n });
+  }
+
+  /** Writes rows of d into a wider layout: dst[r·stride + off + j] = src[r·d + j]. */
+  writeRows(src: GpuBuffer, dst: GpuBuffer, rows: number, d: number, stride: number, off: number): void {
+    checkDims(rows, d, stride, off);
+    this.checkBuf(src, rows * d, 'src');
+    need(rows === 0 || (rows - 1) * stride + off + d <= dst.length, 'dst is too small for its layout');
+    if (rows * d > 0) this.dispatch('writeRows', { 1: src, 8: dst }, [rows * d, d, stride, off], { threads: rows * d });
   }
 
   /** dst += src over the first `n` elements. */

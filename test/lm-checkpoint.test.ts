@@ -14,6 +14,7 @@ import { initParams, type ModelConfig, type Pair, type Params } from '../src/lm/
 import { buildVocab, PieceCounts } from '../src/lm/tokenizer.js';
 import { BatchSampler, defaultSchedule, TrainingRun } from '../src/cli/train.js';
 import { Rng } from '../src/util/random.js';
+import { openGpu } from './helpers/gpu.js';
 import { FIRST_SYMBOL, reversalPair, SYMBOLS } from '../scripts/tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gns-ckpt-'));
@@ -258,26 +259,26 @@ function snapshot(run: TrainingRun): Map<string, Float64Array> {
 }
 
 for (const weights of ['F64', 'F32'] as const) {
-  test(`checkpoints: ${weights} model file, N steps + save + load + M steps is bit-identical to N + M steps`, () => {
+  test(`checkpoints: ${weights} model file, N steps + save + load + M steps is bit-identical to N + M steps`, async () => {
     const data = pairs(11, 7);
     const total = 13;
     // maxTokens makes batch sizes vary; 11 pairs in batches of at most 4 cross epochs mid-run.
     const settings = { batchSize: 4, maxTokens: 40, seed: 5, schedule: defaultSchedule(4e-3, total), weights };
     const straight = TrainingRun.start(tiny, data, source, settings);
     const lossesStraight: number[] = [];
-    for (let i = 0; i < total; i++) lossesStraight.push(straight.trainStep().loss);
+    for (let i = 0; i < total; i++) lossesStraight.push((await straight.trainStep()).loss);
 
     const split = 6;
     const dir = join(tmp, `resume-${weights}`);
     const first = TrainingRun.start(tiny, data, source, settings);
     const losses: number[] = [];
-    for (let i = 0; i < split; i++) losses.push(first.trainStep().loss);
-    first.save(dir);
+    for (let i = 0; i < split; i++) losses.push((await first.trainStep()).loss);
+    await first.save(dir);
     const resumed = TrainingRun.resume(dir, data);
     assert.equal(resumed.step, split);
     assert.equal(resumed.optimizer.step, split);
     assert.deepEqual(resumed.trainState.data, first.trainState.data, 'sampler position restored');
-    while (resumed.step < total) losses.push(resumed.trainStep().loss);
+    while (resumed.step < total) losses.push((await resumed.trainStep()).loss);
 
     assert.deepEqual(losses, lossesStraight, 'same loss at every step');
     const a = snapshot(straight);
@@ -298,15 +299,15 @@ for (const weights of ['F64', 'F32'] as const) {
   });
 }
 
-test('checkpoints: files from different steps (an interrupted save) are refused', () => {
+test('checkpoints: files from different steps (an interrupted save) are refused', async () => {
   const data = pairs(6, 1);
   const dir = join(tmp, 'torn');
   const run = TrainingRun.start(tiny, data, source, { batchSize: 3, maxTokens: null, seed: 1, schedule: defaultSchedule(1e-3, 4) });
-  run.trainStep();
-  run.save(dir);
+  await run.trainStep();
+  await run.save(dir);
   const oldOptimizer = readFileSync(join(dir, MODEL_FILES.optimizer));
-  run.trainStep();
-  run.save(dir);
+  await run.trainStep();
+  await run.save(dir);
   writeFileSync(join(dir, MODEL_FILES.optimizer), oldOptimizer);
   assert.throws(() => loadTrainingCheckpoint(dir), (e: unknown) => e instanceof WeightsError && /inconsistent \(model at step 2, optimizer at step 1, state at step 2\)/.test(e.message));
   // A truncated optimizer file is caught by the format checks.
@@ -336,36 +337,43 @@ test('batch sampler: batches depend only on seed and position, and respect the t
   }
 });
 
-test('checkpoints: on the cpu backend, N steps + save + load + M steps is bit-identical to N + M steps', async () => {
-  const data = pairs(11, 7);
-  const total = 13;
-  const settings = { batchSize: 4, maxTokens: 40, seed: 5, schedule: defaultSchedule(4e-3, total), weights: 'F32' as const };
-  const straight = TrainingRun.start(tiny, data, source, settings);
-  await straight.useCpu(2);
-  const lossesStraight: number[] = [];
-  for (let i = 0; i < total; i++) lossesStraight.push(straight.trainStep().loss);
-  straight.save(join(tmp, 'cpu-straight'));
-  await straight.close();
+for (const backend of ['cpu', 'gpu'] as const) {
+  test(`checkpoints: on the ${backend} backend, N steps + save + load + M steps is bit-identical to N + M steps`, async (t) => {
+    if (backend === 'gpu') {
+      const gpu = await openGpu();
+      if (typeof gpu === 'string') return t.skip(gpu);
+      await gpu.close();
+    }
+    const data = pairs(11, 7);
+    const total = 13;
+    const settings = { batchSize: 4, maxTokens: 40, seed: 5, schedule: defaultSchedule(4e-3, total), weights: 'F32' as const };
+    const straight = TrainingRun.start(tiny, data, source, settings);
+    await straight.useBackend(backend, 2);
+    const lossesStraight: number[] = [];
+    for (let i = 0; i < total; i++) lossesStraight.push((await straight.trainStep()).loss);
+    await straight.save(join(tmp, `${backend}-straight`));
+    await straight.close();
 
-  const dir = join(tmp, 'cpu-resume');
-  const first = TrainingRun.start(tiny, data, source, settings);
-  await first.useCpu(1);
-  const losses: number[] = [];
-  for (let i = 0; i < 6; i++) losses.push(first.trainStep().loss);
-  first.save(dir);
-  await first.close();
-  const resumed = TrainingRun.resume(dir, data);
-  await resumed.useCpu(3);
-  while (resumed.step < total) losses.push(resumed.trainStep().loss);
-  resumed.save(dir);
-  await resumed.close();
+    const dir = join(tmp, `${backend}-resume`);
+    const first = TrainingRun.start(tiny, data, source, settings);
+    await first.useBackend(backend, 1);
+    const losses: number[] = [];
+    for (let i = 0; i < 6; i++) losses.push((await first.trainStep()).loss);
+    await first.save(dir);
+    await first.close();
+    const resumed = TrainingRun.resume(dir, data);
+    await resumed.useBackend(backend, 3);
+    while (resumed.step < total) losses.push((await resumed.trainStep()).loss);
+    await resumed.save(dir);
+    await resumed.close();
 
-  // Thread counts differ on purpose (1, then 3, against 2): the kernels do not depend on them.
-  assert.deepEqual(losses, lossesStraight, 'same loss at every step');
-  const a = snapshot(straight);
-  const b = snapshot(resumed);
-  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
-  for (const [k, x] of a) assert.ok(sameBits(x, b.get(k)!), `${k} differs after resuming`);
-  // The cpu backend trained in f32: every saved weight is an f32 value.
-  for (const [k, x] of a) if (k.startsWith('param ')) assert.ok(sameBits(x, Float64Array.from(Float32Array.from(x))), `${k} is not f32`);
-});
+    // Thread counts differ on purpose (1, then 3, against 2): the CPU kernels do not depend on them.
+    assert.deepEqual(losses, lossesStraight, 'same loss at every step');
+    const a = snapshot(straight);
+    const b = snapshot(resumed);
+    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+    for (const [k, x] of a) assert.ok(sameBits(x, b.get(k)!), `${k} differs after resuming`);
+    // The backend trained in f32: every saved weight is an f32 value.
+    for (const [k, x] of a) if (k.startsWith('param ')) assert.ok(sameBits(x, Float64Array.from(Float32Array.from(x))), `${k} is not f32`);
+  });
+}

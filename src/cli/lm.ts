@@ -1,7 +1,7 @@
 // `gns lm decode`: runs a trained model directory on one block of assembly. The block is parsed
 // and printed back in the canonical spelling the corpus uses (so the model sees text shaped like
-// its training data), tokenized, decoded by beam search (beam 1 is greedy) on the CPU backend or
-// the float64 reference, and detokenized with the source's labels.
+// its training data), tokenized, decoded by beam search (beam 1 is greedy) on the GPU or CPU
+// backend or the float64 reference, and detokenized with the source's labels.
 // Per output token it can report the probability, the top-k alternatives and the source token
 // the cross-attention looked at most: the alignment signal the sketching stage builds on.
 
@@ -11,10 +11,12 @@ import { canonicalText } from '../data/pairs.js';
 import { detectIsa } from '../asm/detect.js';
 import { loadModel, MODEL_FILES } from '../lm/checkpoint.js';
 import { EOS } from '../lm/reference/model.js';
-import { beamSearch } from '../lm/reference/decode.js';
-import { CpuKernels } from '../lm/engine/cpu/kernels.js';
+import { beamSearch, beamSearchAsync } from '../lm/reference/decode.js';
 import { CpuModel } from '../lm/engine/cpu/model.js';
 import { CpuIncrementalDecoder } from '../lm/engine/cpu/decode.js';
+import { GpuModel } from '../lm/engine/gpu/model.js';
+import { GpuIncrementalDecoder } from '../lm/engine/gpu/decode.js';
+import { openBackend, type BackendName, type BackendRequest } from '../lm/engine/backend.js';
 import { SPECIAL_TOKENS, Tokenizer } from '../lm/tokenizer.js';
 import { WeightsError } from '../lm/safetensors.js';
 import { CommandError } from './train.js';
@@ -31,7 +33,7 @@ export interface DecodeCommand {
   readonly topK: number;
   /** Beam width (1: greedy). */
   readonly beam: number;
-  readonly backend: 'cpu' | 'reference';
+  readonly backend: BackendRequest;
 }
 
 /** One output token. */
@@ -58,7 +60,9 @@ export interface DecodeSummary {
   readonly tokens: DecodedToken[];
   /** Every hypothesis the beam kept, best first (the first is `text`), with its score. */
   readonly hypotheses: ReadonlyArray<{ readonly text: string; readonly score: number; readonly ended: boolean }>;
-  readonly backend: 'cpu' | 'reference';
+  /** The engine that decoded, and why it was chosen. */
+  readonly backend: BackendName;
+  readonly backendNote: string;
 }
 
 function tokenName(tok: Tokenizer, id: number, labels: readonly string[]): string {
@@ -103,16 +107,19 @@ export async function runDecode(cmd: DecodeCommand): Promise<DecodeSummary> {
   const limit = cmd.maxLen ?? model.config.maxLen - 1;
   // Beam 1 without a length penalty is exactly greedy decoding.
   const options = { beam: cmd.beam, maxLen: limit, topK: cmd.topK, lengthPenalty: cmd.beam === 1 ? 0 : 0.6 };
+  const backend = await openBackend(cmd.backend);
   let hyps;
-  if (cmd.backend === 'cpu') {
-    const kernels = await CpuKernels.create();
-    try {
-      const decoder = new CpuIncrementalDecoder(CpuModel.fromParams(kernels, model.config, model.params), [source]);
+  try {
+    if (backend.name === 'gpu') {
+      const decoder = new GpuIncrementalDecoder(GpuModel.fromParams(backend.kernels, model.config, model.params), [source]);
+      hyps = (await beamSearchAsync(model.config, [source], { ...options, decoder }))[0]!;
+    } else if (backend.name === 'cpu') {
+      const decoder = new CpuIncrementalDecoder(CpuModel.fromParams(backend.kernels, model.config, model.params), [source]);
       hyps = beamSearch(model.params, model.config, [source], { ...options, decoder })[0]!;
-    } finally {
-      await kernels.close();
-    }
-  } else hyps = beamSearch(model.params, model.config, [source], options)[0]!;
+    } else hyps = beamSearch(model.params, model.config, [source], options)[0]!;
+  } finally {
+    if (backend.name !== 'reference') await backend.kernels.close();
+  }
   const result = hyps[0]!;
   const labels = encoded.labels;
   const tokens: DecodedToken[] = result.tokens.map((id, i) => {
@@ -139,6 +146,7 @@ export async function runDecode(cmd: DecodeCommand): Promise<DecodeSummary> {
     ended: result.ended,
     tokens,
     hypotheses: hyps.map((h) => ({ text: tok.decode(h.tokens, labels), score: h.score, ended: h.ended })),
-    backend: cmd.backend,
+    backend: backend.name,
+    backendNote: backend.note,
   };
 }

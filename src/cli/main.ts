@@ -11,6 +11,7 @@ import { buildCfgs } from '../cfg/cfg.js';
 import { cfgJson, renderCfgText } from '../cfg/render.js';
 import { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { ProgressBar } from './progress.js';
+import { BACKEND_REQUESTS, BackendUnavailableError, isBackendRequest, type BackendRequest } from '../lm/engine/backend.js';
 import { semanticsFor } from '../isa/semantics.js';
 import { coverage, type CoverageReport } from '../emu/coverage.js';
 
@@ -27,6 +28,8 @@ export const ExitCode = {
   notProven: 4,
   /** `verify`: some block was refuted (a counterexample was found). */
   refuted: 5,
+  /** `train`, `lm decode`: `--backend gpu` where Dawn finds no WebGPU adapter. */
+  unavailable: 6,
   /** A bug in gns. */
   internal: 70,
 } as const;
@@ -112,10 +115,10 @@ const commands: Record<string, Command> = {
     run: runData,
   },
   train: {
-    summary: 'train the transformer on a corpus (cpu backend by default); saves config, safetensors weights and optimizer state',
+    summary: 'train the transformer on a corpus (on the GPU when there is one, else the CPU); saves config, safetensors weights and optimizer state',
     usage:
       'gns train --config model.json --data DIR --steps N --out DIR [--batch N] [--max-tokens N] [--lr X] [--seed N] [--save-every K] [--dtype f32|f64]\n' +
-      '           [--resume] [--direction aarch64-riscv64|riscv64-aarch64] [--backend cpu|reference] [--threads N] [--json]',
+      '           [--resume] [--direction aarch64-riscv64|riscv64-aarch64] [--backend auto|gpu|cpu|reference] [--threads N] [--json]',
     flags: [
       ...commonFlags,
       { name: 'config', value: true },
@@ -137,7 +140,7 @@ const commands: Record<string, Command> = {
   },
   lm: {
     summary: 'run a trained model: translate one block of assembly by beam search (beam 1: greedy)',
-    usage: 'gns lm decode --model DIR --input FILE|- [--from ISA] [--beam K] [--max-len N] [--top-k K] [--backend cpu|reference] [--json]',
+    usage: 'gns lm decode --model DIR --input FILE|- [--from ISA] [--beam K] [--max-len N] [--top-k K] [--backend auto|gpu|cpu|reference] [--json]',
     flags: [
       ...commonFlags,
       { name: 'model', value: true },
@@ -645,6 +648,7 @@ async function domainErrors<T>(work: () => Promise<T>): Promise<T> {
     if (e instanceof CommandError) throw new CliError(e.message, e.kind === 'usage' ? ExitCode.usage : e.kind === 'io' ? ExitCode.io : ExitCode.inputErrors);
     if (e instanceof WeightsError || e instanceof VocabError) throw new CliError(e.message, ExitCode.io);
     if (e instanceof DataError) throw new CliError(e.message, e.kind === 'input' ? ExitCode.inputErrors : ExitCode.io);
+    if (e instanceof BackendUnavailableError) throw new CliError(e.message, ExitCode.unavailable);
     throw e;
   }
 }
@@ -654,11 +658,10 @@ function stringFlag(args: ParsedArgs, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** `--backend` (or `GNS_BACKEND`): cpu, the default, or the float64 reference. */
-function backendFlag(args: ParsedArgs): 'cpu' | 'reference' {
-  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'cpu';
-  if (backend === 'gpu') throw new CliError('the gpu backend (WGSL kernels on Dawn) does not exist yet; use --backend cpu (the default) or reference', ExitCode.usage);
-  if (backend !== 'cpu' && backend !== 'reference') throw new CliError(`unknown --backend '${backend}' (cpu or reference)`, ExitCode.usage);
+/** `--backend` (or `GNS_BACKEND`): auto, the default (the GPU when there is a hardware adapter, else the CPU), gpu, cpu or reference. */
+function backendFlag(args: ParsedArgs): BackendRequest {
+  const backend = stringFlag(args, 'backend') ?? process.env['GNS_BACKEND'] ?? 'auto';
+  if (!isBackendRequest(backend)) throw new CliError(`unknown --backend '${backend}' (${BACKEND_REQUESTS.join(', ')})`, ExitCode.usage);
   return backend;
 }
 

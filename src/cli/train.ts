@@ -10,8 +10,10 @@ import { readManifest, readRecords } from '../data/stats.js';
 import { EOS, forward, initParams, makeBatch, parameterCount, type ModelConfig, type Pair, type Params } from '../lm/reference/model.js';
 import { AdamW, learningRate, trainStep, type Schedule } from '../lm/reference/train.js';
 import { Tokenizer } from '../lm/tokenizer.js';
-import { CpuKernels } from '../lm/engine/cpu/kernels.js';
 import { CpuModel } from '../lm/engine/cpu/model.js';
+import { GpuModel } from '../lm/engine/gpu/model.js';
+import { openBackend, type BackendName, type BackendRequest } from '../lm/engine/backend.js';
+import type { AdamWOptions } from '../lm/reference/train.js';
 import {
   hasTrainingCheckpoint,
   loadTrainingCheckpoint,
@@ -184,10 +186,29 @@ export interface DataSource {
   readonly skipped: number;
 }
 
+/**
+ * A backend's copy of the model, as training drives it: the CPU backend's model answers at once,
+ * the GPU backend's once its results are read back.
+ */
+interface TrainEngine {
+  trainStep(batch: ReturnType<typeof makeBatch>, lr: number, options: AdamWOptions & { readonly clip?: number }): { loss: number; gradNorm: number } | Promise<{ loss: number; gradNorm: number }>;
+  forward(batch: ReturnType<typeof makeBatch>): { loss: number } | Promise<{ loss: number }>;
+  weightsByName(): Map<string, Float32Array> | Promise<Map<string, Float32Array>>;
+  optimizerState(): OptimizerCopy | Promise<OptimizerCopy>;
+}
+
+interface OptimizerCopy {
+  step: number;
+  m: Map<string, Float32Array>;
+  v: Map<string, Float32Array>;
+}
+
 /** Model, optimiser, schedule and sampler together: `step()` advances all of them, `save()` stores all of them. */
 export class TrainingRun {
-  /** The CPU backend's copy of the model, when training runs there (see `useCpu`). */
-  private cpu: { readonly kernels: CpuKernels; readonly model: CpuModel } | undefined;
+  /** The backend's copy of the model, when training runs on the CPU or GPU backend (see `useBackend`). */
+  private engine: { readonly model: TrainEngine; close(): Promise<void> } | undefined;
+  /** The engine in use, and why. */
+  backend: { readonly name: BackendName; readonly note: string } = { name: 'reference', note: 'the float64 reference' };
 
   private constructor(
     readonly config: ModelConfig,
@@ -234,28 +255,30 @@ export class TrainingRun {
   }
 
   /**
-   * Moves training onto the CPU backend's WebAssembly kernels (f32): the parameters and the
-   * optimizer's moments are copied there, and `save` copies them back (exactly: f32 values widen
-   * to f64 without loss, so a CPU run resumes bit for bit).
+   * Moves training onto a backend (see src/lm/engine/backend.ts; the reference trains `params`
+   * in place): the parameters and the optimizer's moments are copied there (f32), and `save`
+   * copies them back (exactly: f32 values widen to f64 without loss, so a run resumes bit for bit).
    */
-  async useCpu(threads?: number): Promise<void> {
-    const kernels = await CpuKernels.create(threads !== undefined ? { threads } : {});
-    const model = CpuModel.fromParams(kernels, this.config, this.params);
+  async useBackend(request: BackendRequest, threads?: number): Promise<void> {
+    const backend = await openBackend(request, threads !== undefined ? { threads } : {});
+    this.backend = { name: backend.name, note: backend.note };
+    if (backend.name === 'reference') return;
+    const model = backend.name === 'cpu' ? CpuModel.fromParams(backend.kernels, this.config, this.params) : GpuModel.fromParams(backend.kernels, this.config, this.params);
     model.loadOptimizerState(this.optimizer.step, this.optimizer.m, this.optimizer.v);
-    this.cpu = { kernels, model };
+    this.engine = { model, close: () => backend.kernels.close() };
   }
 
-  /** Releases the CPU backend's worker threads. */
+  /** Releases the backend (worker threads, GPU device). */
   async close(): Promise<void> {
-    await this.cpu?.kernels.close();
-    this.cpu = undefined;
+    await this.engine?.close();
+    this.engine = undefined;
   }
 
-  /** Copies the CPU backend's weights and moments back into `params` and the optimizer. */
-  private syncFromCpu(): void {
-    if (this.cpu === undefined) return;
-    for (const [name, w] of this.cpu.model.weightsByName()) this.params.get(name)!.data.set(w);
-    const { step, m, v } = this.cpu.model.optimizerState();
+  /** Copies the backend's weights and moments back into `params` and the optimizer. */
+  private async syncFromEngine(): Promise<void> {
+    if (this.engine === undefined) return;
+    for (const [name, w] of await this.engine.model.weightsByName()) this.params.get(name)!.data.set(w);
+    const { step, m, v } = await this.engine.model.optimizerState();
     this.optimizer.step = step;
     for (const [moments, from] of [[this.optimizer.m, m], [this.optimizer.v, v]] as const) {
       for (const [name, data] of from) moments.set(name, { shape: [...this.params.get(name)!.shape], data: Float64Array.from(data) });
@@ -278,13 +301,13 @@ export class TrainingRun {
   }
 
   /** One optimiser step on the next batch. */
-  trainStep(): StepReport {
+  async trainStep(): Promise<StepReport> {
     const pairs = this.sampler.next();
     const lr = learningRate(this.state.step, this.state.schedule);
     const batch = makeBatch(pairs);
     const o = this.optimizer;
-    const r = this.cpu
-      ? this.cpu.model.trainStep(batch, lr, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, clip: this.state.clip })
+    const r = this.engine
+      ? await this.engine.model.trainStep(batch, lr, { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, clip: this.state.clip })
       : trainStep(this.params, this.config, batch, o, lr, this.state.clip);
     let tokens = 0;
     for (const p of pairs) tokens += p.source.length + p.target.length + 1;
@@ -293,14 +316,14 @@ export class TrainingRun {
   }
 
   /** Token-weighted mean loss over `pairs`, in batches of the run's batch size (no update). */
-  evaluate(pairs: readonly Pair[]): { loss: number; tokens: number } | null {
+  async evaluate(pairs: readonly Pair[]): Promise<{ loss: number; tokens: number } | null> {
     if (pairs.length === 0) return null;
     let sum = 0;
     let tokens = 0;
     for (let i = 0; i < pairs.length; i += this.state.batch.size) {
       const batch = makeBatch(pairs.slice(i, i + this.state.batch.size));
       const count = batch.tgtLengths.reduce((a, b) => a + b, 0);
-      const loss = this.cpu ? this.cpu.model.forward(batch).loss : forward(this.params, this.config, batch).loss;
+      const loss = this.engine ? (await this.engine.model.forward(batch)).loss : forward(this.params, this.config, batch).loss;
       sum += loss * count;
       tokens += count;
     }
@@ -308,8 +331,8 @@ export class TrainingRun {
   }
 
   /** Saves the checkpoint into `dir` (see src/lm/checkpoint.ts), copying `vocab` in. */
-  save(dir: string, vocab?: string): void {
-    this.syncFromCpu();
+  async save(dir: string, vocab?: string): Promise<void> {
+    await this.syncFromEngine();
     const state: TrainState = { ...this.trainState, vocab: vocab !== undefined ? MODEL_FILES.vocab : this.state.vocab };
     saveTrainingCheckpoint(dir, { config: this.config, params: this.params, optimizer: this.optimizer, state }, vocab, { 'gns.direction': state.data.direction });
   }
@@ -341,18 +364,21 @@ export interface TrainCommand {
   /** Save a checkpoint every this many steps (0: only at the end). */
   readonly saveEvery: number;
   readonly weights?: WriteDtype;
-  /** `cpu` (the WebAssembly kernels, f32; the default) or `reference` (float64, slow, the oracle). */
-  readonly backend?: TrainBackend;
+  /**
+   * `auto` (the default: the GPU when Dawn finds a hardware adapter, else the CPU), `gpu` (WGSL
+   * on Dawn, f32), `cpu` (the WebAssembly kernels, f32) or `reference` (float64, slow, the oracle).
+   */
+  readonly backend?: BackendRequest;
   /** Threads of the cpu backend (default: every core). */
   readonly threads?: number;
 }
 
-export type TrainBackend = 'cpu' | 'reference';
-
 /** What `gns train` reports. */
 export interface TrainSummary {
   readonly out: string;
-  readonly backend: TrainBackend;
+  /** The engine that trained, and why it was chosen. */
+  readonly backend: BackendName;
+  readonly backendNote: string;
   readonly direction: string;
   readonly parameters: number;
   readonly steps: { readonly from: number; readonly to: number; readonly total: number };
@@ -469,24 +495,22 @@ export async function runTraining(cmd: TrainCommand, progress: (done: number, to
     });
   }
 
-  const backend = cmd.backend ?? 'cpu';
-  if (backend === 'cpu') await run.useCpu(cmd.threads);
+  await run.useBackend(cmd.backend ?? 'auto', cmd.threads);
   try {
-    return trainLoop(run, cmd, backend, vocabPath, { train, valid }, notes, progress);
+    return await trainLoop(run, cmd, vocabPath, { train, valid }, notes, progress);
   } finally {
     await run.close();
   }
 }
 
-function trainLoop(
+async function trainLoop(
   run: TrainingRun,
   cmd: TrainCommand,
-  backend: TrainBackend,
   vocabPath: string,
   { train, valid }: { train: { pairs: Pair[]; skipped: number }; valid: { pairs: Pair[]; skipped: number } },
   notes: string[],
   progress: (done: number, total: number, detail: string) => void,
-): TrainSummary {
+): Promise<TrainSummary> {
   const state = run.trainState;
   const from = run.step;
   const total = state.schedule.total;
@@ -496,20 +520,21 @@ function trainLoop(
   const started = performance.now();
   for (let done = 0; run.step < total; done++) {
     const t0 = performance.now();
-    const r = run.trainStep();
+    const r = await run.trainStep();
     trainMs += performance.now() - t0;
     if (!Number.isFinite(r.loss)) throw new CommandError(`the loss diverged at step ${r.step} (${r.loss}); lower --lr`, 'input');
     losses.push(r.loss);
     tokens += r.tokens;
-    if (cmd.saveEvery > 0 && r.step % cmd.saveEvery === 0 && r.step < total) run.save(cmd.out, vocabPath);
+    if (cmd.saveEvery > 0 && r.step % cmd.saveEvery === 0 && r.step < total) await run.save(cmd.out, vocabPath);
     progress(done + 1, total - from, `loss ${r.loss.toFixed(3)} ${Math.round(tokens / (trainMs / 1000))} tok/s`);
   }
-  const validLoss = run.evaluate(valid.pairs);
-  run.save(cmd.out, vocabPath);
+  const validLoss = await run.evaluate(valid.pairs);
+  await run.save(cmd.out, vocabPath);
   const files = [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.vocab, MODEL_FILES.optimizer, MODEL_FILES.state];
   return {
     out: cmd.out,
-    backend,
+    backend: run.backend.name,
+    backendNote: run.backend.note,
     direction: cmd.direction,
     parameters: run.parameters,
     steps: { from, to: run.step, total },

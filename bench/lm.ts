@@ -13,7 +13,12 @@
 // float64 reference as the same-run peer (onnxruntime-node cannot train), and decode throughput
 // of batched beam search (beam 1 and 4) on both engines.
 //
-// Usage: node dist/bench/lm.js [--threads N] [--runs R]
+// Where Dawn offers a WebGPU adapter, the same figures for the GPU backend follow: matmul GFLOP/s
+// on the same shapes (ratio against onnxruntime's CPU MatMul of this run), training and decode
+// tokens/s (ratio against the CPU backend of this run). The JSON says which adapter it was; a
+// software one (Mesa's lavapipe) measures correctness of the path, not GPU speed.
+//
+// Usage: node dist/bench/lm.js [--threads N] [--runs R] [--gpu 0]
 // Prints human lines, then one JSON object as the very last line.
 
 import { availableParallelism } from 'node:os';
@@ -22,7 +27,10 @@ import ort from 'onnxruntime-node';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
 import { CpuModel } from '../src/lm/engine/cpu/model.js';
 import { CpuIncrementalDecoder } from '../src/lm/engine/cpu/decode.js';
-import { beamSearch } from '../src/lm/reference/decode.js';
+import { GpuKernels, GpuUnavailableError } from '../src/lm/engine/gpu/kernels.js';
+import { GpuModel } from '../src/lm/engine/gpu/model.js';
+import { GpuIncrementalDecoder } from '../src/lm/engine/gpu/decode.js';
+import { beamSearch, beamSearchAsync } from '../src/lm/reference/decode.js';
 import { initParams, makeBatch, parameterCount, type ModelConfig, type Pair } from '../src/lm/reference/model.js';
 import { AdamW, trainStep } from '../src/lm/reference/train.js';
 import { Rng } from '../src/util/random.js';
@@ -219,7 +227,8 @@ async function main(): Promise<void> {
   console.log(`geometric mean ours/ort ${geo.toFixed(2)}, ours_fma/ort ${geoFma.toFixed(2)}`);
   const training = await trainingThroughput(threads);
   const decoding = await decodeThroughput(threads);
-  console.log(JSON.stringify({ bench: 'lm', threads, runs, shapes: results, ratio_geomean: round(geo, 3), ratio_fma_geomean: round(geoFma, 3), training, decoding }));
+  const gpu = arg('gpu', 1) === 0 ? { skipped: 'by --gpu 0' } : await gpuFigures(runs, results, training, decoding);
+  console.log(JSON.stringify({ bench: 'lm', threads, runs, shapes: results, ratio_geomean: round(geo, 3), ratio_fma_geomean: round(geoFma, 3), training, decoding, gpu }));
 }
 
 // ---- training throughput -------------------------------------------------------------------
@@ -234,14 +243,7 @@ const TRAIN_CONFIG: ModelConfig = { vocab: 5000, dModel: 256, nHeads: 4, dFF: 10
  * reference, timed on one step of two pairs.
  */
 async function trainingThroughput(threads: number): Promise<Record<string, number>> {
-  const rng = new Rng(1);
-  const pair = (): Pair => {
-    const len = (): number => 40 + rng.int(25);
-    const ids = (n: number): number[] => Array.from({ length: n }, () => 4 + rng.int(TRAIN_CONFIG.vocab - 4));
-    return { source: ids(len()), target: ids(len()) };
-  };
-  const batches = [0, 1, 2, 3].map(() => makeBatch(Array.from({ length: 16 }, pair)));
-  const tokens = (i: number): number => batches[i]!.srcLengths.reduce((a, b) => a + b, 0) + batches[i]!.tgtLengths.reduce((a, b) => a + b, 0);
+  const { batches, tokens, pair } = trainingBatches();
   const params = initParams(TRAIN_CONFIG, 1);
   const kernels = await CpuKernels.create({ threads, relaxedSimd: false });
   let oursTokensPerSecond: number;
@@ -274,6 +276,95 @@ async function trainingThroughput(threads: number): Promise<Record<string, numbe
     reference_tokens_per_s: round(refTokensPerSecond, 1),
     ratio_vs_reference: round(oursTokensPerSecond / refTokensPerSecond, 2),
   };
+}
+
+/** Four batches of 16 pairs of 40-64 tokens a side (seeded), their token counts, and the pair maker. */
+function trainingBatches(): { batches: ReturnType<typeof makeBatch>[]; tokens: (i: number) => number; pair: () => Pair } {
+  const rng = new Rng(1);
+  const pair = (): Pair => {
+    const len = (): number => 40 + rng.int(25);
+    const ids = (n: number): number[] => Array.from({ length: n }, () => 4 + rng.int(TRAIN_CONFIG.vocab - 4));
+    return { source: ids(len()), target: ids(len()) };
+  };
+  const batches = [0, 1, 2, 3].map(() => makeBatch(Array.from({ length: 16 }, pair)));
+  const tokens = (i: number): number => batches[i]!.srcLengths.reduce((a, b) => a + b, 0) + batches[i]!.tgtLengths.reduce((a, b) => a + b, 0);
+  return { batches, tokens, pair };
+}
+
+// ---- the GPU backend ---------------------------------------------------------------------------
+
+/**
+ * The GPU backend's figures where Dawn offers an adapter: matmul GFLOP/s per shape (each timing
+ * covers 10 products and the wait for the GPU, best of the rounds), training and decode
+ * throughput as on the CPU, with ratios against this run's onnxruntime and CPU backend figures.
+ */
+async function gpuFigures(runs: number, shapes: readonly ShapeResult[], training: Record<string, number>, decoding: Record<string, number>): Promise<Record<string, unknown>> {
+  let kernels: GpuKernels;
+  try {
+    kernels = await GpuKernels.create({ allowFallback: true });
+  } catch (e) {
+    if (e instanceof GpuUnavailableError) {
+      console.log(`gpu backend: not measured (${e.reason})`);
+      return { available: false, reason: e.reason };
+    }
+    throw e;
+  }
+  const adapter = kernels.adapter;
+  const out: Record<string, unknown> = { available: true, adapter: adapter.description || adapter.device, software: adapter.fallback };
+  try {
+    const perShape: Record<string, number>[] = [];
+    for (const [i, shape] of SHAPES.entries()) {
+      const { m, n, k } = shape;
+      const mark = kernels.mark();
+      const a = kernels.f32(random(m * k, 1));
+      const b = kernels.f32(random(k * n, 2));
+      const c = kernels.alloc(m * n);
+      const ms =
+        (await best(Math.max(1, Math.ceil(runs / 10)), 1, async () => {
+          for (let r = 0; r < 10; r++) kernels.matmul(a, b, c, m, n, k);
+          await kernels.finish();
+        })) / 10;
+      kernels.release(mark);
+      const g = gflops(shape, ms);
+      perShape.push({ gpu_gflops: round(g, 1), ratio_vs_ort: round(g / shapes[i]!.ort_gflops, 3) });
+      console.log(`  gpu ${shapes[i]!.shape.padEnd(14)} ${g.toFixed(1).padStart(7)} GFLOP/s   gpu/ort ${(g / shapes[i]!.ort_gflops).toFixed(2)}`);
+    }
+    out['shapes'] = perShape;
+    const { batches, tokens } = trainingBatches();
+    const model = GpuModel.fromParams(kernels, TRAIN_CONFIG, initParams(TRAIN_CONFIG, 1));
+    await model.trainStep(batches[0]!, 1e-4);
+    const t0 = performance.now();
+    let count = 0;
+    for (let i = 1; i < batches.length; i++) {
+      await model.trainStep(batches[i]!, 1e-4);
+      count += tokens(i);
+    }
+    const trainRate = count / ((performance.now() - t0) / 1000);
+    out['training'] = { gpu_tokens_per_s: round(trainRate, 1), ratio_vs_cpu: round(trainRate / training['cpu_tokens_per_s']!, 3) };
+    const params = initParams(TRAIN_CONFIG, 2);
+    const decodeModel = GpuModel.fromParams(kernels, TRAIN_CONFIG, params);
+    const rng = new Rng(3);
+    const sources = Array.from({ length: 8 }, () => Array.from({ length: 48 }, () => 4 + rng.int(TRAIN_CONFIG.vocab - 4)));
+    const decode: Record<string, number> = {};
+    for (const beam of [1, 4]) {
+      const decoder = new GpuIncrementalDecoder(decodeModel, sources);
+      const t1 = performance.now();
+      const hyps = await beamSearchAsync(TRAIN_CONFIG, sources, { beam, maxLen: 32, decoder });
+      const seconds = (performance.now() - t1) / 1000;
+      decoder.close();
+      const rate = (hyps.reduce((a, h) => a + Math.max(...h.map((x) => x.steps.length)), 0) * beam) / seconds;
+      decode[`gpu_beam${beam}_tokens_per_s`] = round(rate, 1);
+      decode[`beam${beam}_ratio_vs_cpu`] = round(rate / decoding[`cpu_beam${beam}_tokens_per_s`]!, 3);
+    }
+    out['decoding'] = decode;
+    console.log(
+      `gpu backend on ${String(out['adapter'])}${adapter.fallback ? ' (software)' : ''}: training ${trainRate.toFixed(0)} tokens/s (x${(trainRate / training['cpu_tokens_per_s']!).toFixed(2)} of cpu), ` +
+        `decoding beam 1 ${decode['gpu_beam1_tokens_per_s']} tokens/s, beam 4 ${decode['gpu_beam4_tokens_per_s']} tokens/s`,
+    );
+  } finally {
+    await kernels.close();
+  }
+  return out;
 }
 
 await main();

@@ -399,6 +399,13 @@ export class GpuKernels {
     }
   }
 
+  /** Submits everything recorded and waits until the GPU has run it (for timing). */
+  async finish(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    this.checkError();
+  }
+
   private checkError(): void {
     if (this.error !== undefined) {
       const e = this.error;

@@ -90,13 +90,16 @@ export class GpuModel {
 
   /**
    * One training step: forward, backward, global-norm clipping to `clip`, and an AdamW update
-   * with learning rate `lr` (the reference's formula, in f32 on the GPU).
+   * with learning rate `lr` (the reference's formula, in f32 on the GPU). Everything is recorded
+   * before the returned promise is first awaited, so the next step may be started before this one
+   * resolves (it then runs after it on the GPU).
    */
   async trainStep(batch: Batch, lr: number, options: AdamWOptions & { readonly clip?: number } = {}): Promise<GpuStep> {
+    const names = [...this.weights.keys()];
     const mark = this.k.mark();
+    let results: Promise<[Float32Array, Float32Array]>;
     try {
       const loss = this.lossAndGradients(batch);
-      const names = [...this.weights.keys()];
       const stats = this.k.zeros(names.length + 2);
       names.forEach((name, i) => this.k.sumSquares(this.pgrad(name), stats, i));
       this.k.clipFactor(stats, names.length, options.clip ?? 1);
@@ -111,11 +114,14 @@ export class GpuModel {
         const decay = wd > 0 && this.shapes.get(name)!.length === 2 ? 1 - lr * wd : 1;
         this.k.adamw(need(this.weights, name), this.pgrad(name), m, v, stats, names.length + 1, { ...common, decay });
       }
-      const [lossValue, statValues] = await Promise.all([this.k.read(loss), this.k.read(stats)]);
-      return { loss: lossValue[0]!, gradNorm: statValues[names.length]! };
+      // The reads are recorded now; the step's buffers can go back before the GPU has run it, so
+      // a caller may record the next step while this one runs.
+      results = Promise.all([this.k.read(loss), this.k.read(stats)]);
     } finally {
       this.k.release(mark);
     }
+    const [lossValue, statValues] = await results;
+    return { loss: lossValue[0]!, gradNorm: statValues[names.length]! };
   }
 
   /** AdamW's step count and moments, copied out, for checkpoints. */

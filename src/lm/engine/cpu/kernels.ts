@@ -243,6 +243,18 @@ export class CpuKernels {
     return b;
   }
 
+  /** A new f32 buffer of `length` zeros. */
+  zeros(length: number): F32Buffer {
+    const b = this.alloc(length);
+    b.data.fill(0);
+    return b;
+  }
+
+  /** Sets every element of `b` to 0. */
+  fill0(b: F32Buffer): void {
+    b.data.fill(0);
+  }
+
   /** A new i32 buffer of `length` elements, or holding a copy of `values`. */
   i32(lengthOrValues: number | ArrayLike<number>): I32Buffer {
     const length = typeof lengthOrValues === 'number' ? lengthOrValues : lengthOrValues.length;
@@ -505,6 +517,74 @@ export class CpuKernels {
     let sum = 0;
     for (let r = 0; r < rows; r++) sum += losses[r]!;
     return sum / total;
+  }
+
+  // ---- element-wise ops on the main thread ------------------------------------------------
+  // Single passes over memory between the kernels: waking the workers would cost more. Each
+  // element is computed in float64 and rounded once, in a fixed order (the GPU backend's WGSL
+  // versions round each f32 operation; the tests hold both to the reference).
+
+  /** y[r][c] += bias[c] for a [rows][cols] y. */
+  addBias(y: F32Buffer, bias: F32Buffer, rows: number, cols: number): void {
+    checkDims(rows, cols);
+    this.checkBuf(y, rows * cols, 'y');
+    this.checkBuf(bias, cols, 'bias');
+    const Y = y.data;
+    const Bv = bias.data;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) Y[r * cols + c] = Y[r * cols + c]! + Bv[c]!;
+  }
+
+  /** sums[c] += Σ_r x[r][c], rows in order (bias gradients). */
+  columnSums(x: F32Buffer, sums: F32Buffer, rows: number, cols: number): void {
+    checkDims(rows, cols);
+    this.checkBuf(x, rows * cols, 'x');
+    this.checkBuf(sums, cols, 'sums');
+    const S = sums.data;
+    const X = x.data;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) S[c] = S[c]! + X[r * cols + c]!;
+  }
+
+  /** dst += src, element-wise over dst. */
+  addInto(dst: F32Buffer, src: F32Buffer): void {
+    this.checkBuf(src, dst.length, 'src');
+    const D = dst.data;
+    const S = src.data;
+    for (let i = 0; i < D.length; i++) D[i] = D[i]! + S[i]!;
+  }
+
+  /** y = alpha·x over x's elements. */
+  scale(x: F32Buffer, y: F32Buffer, alpha: number): void {
+    this.checkBuf(y, x.length, 'y');
+    const X = x.data;
+    const Y = y.data;
+    for (let i = 0; i < X.length; i++) Y[i] = X[i]! * alpha;
+  }
+
+  /** x[r][j] = x[r][j]·s + positions[t0 + r mod T][j], in place, for x [rows][d]. */
+  addPositions(x: F32Buffer, positions: F32Buffer, rows: number, d: number, T: number, t0: number, s: number): void {
+    checkDims(rows, d, T, t0);
+    need(T >= 1, 'T must be at least 1');
+    this.checkBuf(x, rows * d, 'x');
+    this.checkBuf(positions, (t0 + Math.min(T, rows)) * d, 'positions');
+    const X = x.data;
+    const P = positions.data;
+    for (let r = 0; r < rows; r++) {
+      const t = t0 + (r % T);
+      for (let j = 0; j < d; j++) X[r * d + j] = X[r * d + j]! * s + P[t * d + j]!;
+    }
+  }
+
+  /** dPositions[t][j] += Σ dx[r][j] over rows r ≡ t (mod T), rows in order. */
+  positionGrad(dx: F32Buffer, dPositions: F32Buffer, rows: number, d: number, T: number): void {
+    checkDims(rows, d, T);
+    this.checkBuf(dx, rows * d, 'dx');
+    this.checkBuf(dPositions, T * d, 'dPositions');
+    const D = dPositions.data;
+    const X = dx.data;
+    for (let r = 0; r < rows; r++) {
+      const t = r % T;
+      for (let j = 0; j < d; j++) D[t * d + j] = D[t * d + j]! + X[r * d + j]!;
+    }
   }
 
   /** Checks that the first `rows` ids index rows of a [tableLength / d][d] table. */

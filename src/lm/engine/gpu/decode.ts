@@ -161,7 +161,7 @@ export class GpuIncrementalDecoder implements AsyncStepDecoder<GpuDecoderState> 
     }
     // The encoder's activations go once the cross keys and values are copied out.
     const encodeMark = k.mark();
-    const enc = model.encode({ src, size, srcLen }, k.i32(lengths));
+    const enc = model.encode({ src, srcLengths: lengths, size, srcLen });
     for (let l = 0; l < config.decoderLayers; l++) {
       k.copy(model.linear(`dec.${l}.cross`, 'wk', 'bk', enc, size * srcLen, d, d), this.crossKeys[l]!);
       k.copy(model.linear(`dec.${l}.cross`, 'wv', 'bv', enc, size * srcLen, d, d), this.crossValues[l]!);

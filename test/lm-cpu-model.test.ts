@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../src/util/random.js';
-import { backward, forward, initParams, makeBatch, type ModelConfig, type Pair } from '../src/lm/reference/model.js';
+import { MODEL_VARIANTS, randomPairs } from './helpers/models.js';
+import { backward, forward, initParams, makeBatch } from '../src/lm/reference/model.js';
 import { AdamW, greedyDecode, trainStep } from '../src/lm/reference/train.js';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
 import { CpuModel } from '../src/lm/engine/cpu/model.js';
@@ -16,13 +17,8 @@ import { loadModel } from '../src/lm/checkpoint.js';
 import { repoPath } from './helpers/golden.js';
 import { heldOutSequences, reversalAccuracy, reversalPair, TINY_CONFIG, tinySequence, trainReversal } from '../scripts/tiny-model.js';
 
-function pairs(rng: Rng, n: number, vocab: number): Pair[] {
-  const seq = (len: number): number[] => Array.from({ length: len }, () => 4 + rng.int(vocab - 4));
-  return Array.from({ length: n }, () => ({ source: seq(1 + rng.int(9)), target: seq(1 + rng.int(8)) }));
-}
-
-const base: ModelConfig = { vocab: 37, dModel: 24, nHeads: 3, dFF: 40, encoderLayers: 2, decoderLayers: 2, maxLen: 12, tiedEmbeddings: true, positions: 'sinusoidal' };
-const variants: ModelConfig[] = [base, { ...base, tiedEmbeddings: false, positions: 'learned' }, { ...base, encoderLayers: 1, decoderLayers: 3, nHeads: 1 }];
+const variants = MODEL_VARIANTS;
+const pairs = randomPairs;
 
 test('cpu model: forward matches the float64 reference (logits and loss), every variant', async () => {
   const kernels = await CpuKernels.create({ threads: 2 });
@@ -50,7 +46,7 @@ test('cpu model: forward matches the float64 reference (logits and loss), every 
 });
 
 test('cpu model: forward is bit-identical for 1, 2 and 3 threads', async () => {
-  const config = { ...base, dModel: 64, nHeads: 4, dFF: 128, vocab: 301 };
+  const config = { ...variants[0]!, dModel: 64, nHeads: 4, dFF: 128, vocab: 301 };
   const params = initParams(config, 3);
   const batch = makeBatch(pairs(new Rng(5), 8, config.vocab));
   const results: Float32Array[] = [];

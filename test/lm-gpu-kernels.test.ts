@@ -4,32 +4,13 @@
 // Each test skips with the reason where Dawn finds no WebGPU adapter; with Mesa's lavapipe
 // installed (npm run setup) they run on the CPU through Vulkan, and on a real GPU elsewhere.
 
-import { test, before, after, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GpuKernels } from '../src/lm/engine/gpu/kernels.js';
 import { adamwUpdate } from '../src/lm/reference/train.js';
-import { assertClose, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
-import { openGpu } from './helpers/gpu.js';
+import { assertClose, crossEntropyInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
+import { gpuSuite } from './helpers/gpu.js';
 
-let opened: GpuKernels | string = 'not opened';
-
-before(async () => {
-  opened = await openGpu();
-  if (typeof opened !== 'string') console.log(`# GPU adapter: ${opened.adapter.description}${opened.adapter.fallback ? ' (software)' : ''}`);
-});
-
-after(async () => {
-  if (typeof opened !== 'string') await opened.close();
-});
-
-/** The kernels, or undefined after marking the test skipped. */
-function gpu(t: TestContext): GpuKernels | undefined {
-  if (typeof opened === 'string') {
-    t.skip(opened);
-    return undefined;
-  }
-  return opened;
-}
+const gpu = gpuSuite();
 
 const GPU_MATMUL_SHAPES = [...MATMUL_SHAPES, { m: 64, n: 64, k: 16 }, { m: 65, n: 130, k: 33 }, { m: 131, n: 67, k: 1 }];
 
@@ -208,10 +189,8 @@ test('gpu kernels: cross-entropy loss and gradient match float64, with and witho
   for (const [rows, v] of [[1, 1], [3, 17], [17, 63], [129, 130], [5, 1031], [300, 5]] as const) {
     for (const masked of [false, true]) {
       const mark = g.mark();
-      const r = rng(seed++);
-      const xs = randArray(rows * v, seed++, -10, 10);
-      const tg = Array.from({ length: rows }, () => Math.floor(r() * v));
-      const ms = Float32Array.from({ length: rows }, (_, i) => (masked ? (i % 3 === 1 ? 0 : 1) : 1));
+      const { xs, tg, ms } = crossEntropyInputs(rows, v, masked, seed);
+      seed += 2;
       const logits = g.f32(xs);
       const targets = g.i32(tg);
       const mask = g.f32(ms);

@@ -4,43 +4,24 @@
 // follow the reference's; two runs give identical weights; a tiny model learns the reversal
 // task; and the incremental decoder (KV cache on the device) gives the reference's steps and beams. Skips with the reason where Dawn finds no WebGPU adapter (see test/helpers/gpu.ts).
 
-import { test, before, after, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../src/util/random.js';
-import { backward, forward, initParams, makeBatch, type ModelConfig, type Pair } from '../src/lm/reference/model.js';
+import { MODEL_VARIANTS, randomPairs } from './helpers/models.js';
+import { backward, forward, initParams, makeBatch } from '../src/lm/reference/model.js';
 import { AdamW, greedyDecode, trainStep } from '../src/lm/reference/train.js';
-import type { GpuKernels } from '../src/lm/engine/gpu/kernels.js';
 import { GpuModel } from '../src/lm/engine/gpu/model.js';
 import { GpuIncrementalDecoder } from '../src/lm/engine/gpu/decode.js';
 import { beamSearch, beamSearchAsync, IncrementalDecoder } from '../src/lm/reference/decode.js';
 import { loadModel } from '../src/lm/checkpoint.js';
 import { repoPath } from './helpers/golden.js';
 import { heldOutSequences, reversalAccuracy, reversalBatches, reversalPair, TINY_CONFIG, tinySequence } from '../scripts/tiny-model.js';
-import { openGpu } from './helpers/gpu.js';
+import { gpuSuite } from './helpers/gpu.js';
 
-let opened: GpuKernels | string = 'not opened';
-before(async () => {
-  opened = await openGpu();
-});
-after(async () => {
-  if (typeof opened !== 'string') await opened.close();
-});
+const gpu = gpuSuite();
 
-function gpu(t: TestContext): GpuKernels | undefined {
-  if (typeof opened === 'string') {
-    t.skip(opened);
-    return undefined;
-  }
-  return opened;
-}
-
-function pairs(rng: Rng, n: number, vocab: number): Pair[] {
-  const seq = (len: number): number[] => Array.from({ length: len }, () => 4 + rng.int(vocab - 4));
-  return Array.from({ length: n }, () => ({ source: seq(1 + rng.int(9)), target: seq(1 + rng.int(8)) }));
-}
-
-const base: ModelConfig = { vocab: 37, dModel: 24, nHeads: 3, dFF: 40, encoderLayers: 2, decoderLayers: 2, maxLen: 12, tiedEmbeddings: true, positions: 'sinusoidal' };
-const variants: ModelConfig[] = [base, { ...base, tiedEmbeddings: false, positions: 'learned' }, { ...base, encoderLayers: 1, decoderLayers: 3, nHeads: 1 }];
+const variants = MODEL_VARIANTS;
+const pairs = randomPairs;
 
 /** The largest |got − want| and the largest |want|. */
 function worstAndScale(got: ArrayLike<number>, want: ArrayLike<number>): { worst: number; scale: number } {

@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CpuKernels, type F32Buffer } from '../src/lm/engine/cpu/kernels.js';
-import { assertClose, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
+import { assertClose, crossEntropyInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
 
 const BUILDS = [false, true] as const;
 const THREADS = [1, 2, 3] as const;
@@ -223,10 +223,8 @@ test('kernels: cross-entropy loss and gradient match float64, with and without a
     for (const [rows, v] of [[1, 1], [3, 17], [17, 63], [129, 130], [5, 1031]] as const) {
       for (const masked of [false, true]) {
         const mark = k2.mark();
-        const r = rng(seed++);
-        const xs = randArray(rows * v, seed++, -10, 10);
-        const tg = Array.from({ length: rows }, () => Math.floor(r() * v));
-        const ms = Float32Array.from({ length: rows }, (_, i) => (masked ? (i % 3 === 1 ? 0 : 1) : 1));
+        const { xs, tg, ms } = crossEntropyInputs(rows, v, masked, seed);
+        seed += 2;
         const logits = k2.f32(xs);
         const targets = k2.i32(tg);
         const mask = k2.f32(ms);

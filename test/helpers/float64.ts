@@ -168,3 +168,12 @@ export function refCrossEntropy(xs: Float32Array, tg: readonly number[], ms: Flo
   }
   return { loss: total === 0 ? 0 : loss / total, grad };
 }
+
+/** Seeded cross-entropy inputs (seeds `seed` and `seed + 1`): logits in [-10, 10), targets, and a mask that drops every third row when `masked`. */
+export function crossEntropyInputs(rows: number, v: number, masked: boolean, seed: number): { xs: Float32Array; tg: number[]; ms: Float32Array } {
+  const r = rng(seed);
+  const xs = randArray(rows * v, seed + 1, -10, 10);
+  const tg = Array.from({ length: rows }, () => Math.floor(r() * v));
+  const ms = Float32Array.from({ length: rows }, (_, i) => (masked ? (i % 3 === 1 ? 0 : 1) : 1));
+  return { xs, tg, ms };
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../src/util/random.js';
-import { MODEL_VARIANTS, randomPairs } from './helpers/models.js';
+import { goldenDecoding, hypothesisText, MODEL_VARIANTS, randomPairs } from './helpers/models.js';
 import { backward, forward, initParams, makeBatch } from '../src/lm/reference/model.js';
 import { AdamW, greedyDecode, trainStep } from '../src/lm/reference/train.js';
 import { CpuKernels } from '../src/lm/engine/cpu/kernels.js';
@@ -181,7 +181,7 @@ test('cpu model: the incremental decoder matches the reference step by step (log
   }
 });
 
-test('cpu model: greedy and beam-4 search on the CPU decoder give the reference\'s hypotheses on the tiny checkpoint', async () => {
+test('cpu model: greedy and beam-4 search on the CPU decoder give the reference\'s hypotheses and the golden outputs on the tiny checkpoint', async () => {
   const { config, params } = loadModel(repoPath('test/fixtures/lm/reverse'));
   const rng = new Rng(77);
   const sources = Array.from({ length: 16 }, () => reversalPair(tinySequence(rng)).source);
@@ -196,6 +196,17 @@ test('cpu model: greedy and beam-4 search on the CPU decoder give the reference\
       sources.forEach((_, b) => {
         assert.deepEqual(got[b]!.map((h) => h.tokens), ref[b]!.map((h) => h.tokens), `beam ${beam}, source ${b}`);
         got[b]!.forEach((h, j) => assert.ok(Math.abs(h.score - ref[b]![j]!.score) < 1e-3, `beam ${beam}, source ${b}: score ${h.score} vs ${ref[b]![j]!.score}`));
+      });
+    }
+    // The golden file's sources: the same greedy and beam-4 outputs as the reference wrote there.
+    const gold = goldenDecoding();
+    for (const [beam, options] of [[1, { lengthPenalty: 0 }], [4, { nBest: 2 }]] as const) {
+      const decoder = new CpuIncrementalDecoder(model, gold.sources);
+      const got = beamSearch(params, config, gold.sources, { beam, maxLen: 12, decoder, ...options });
+      decoder.close();
+      gold.sources.forEach((_, b) => {
+        if (beam === 1) assert.equal(hypothesisText(got[b]![0]!), gold.greedy[b], `greedy, golden source ${b}`);
+        else assert.deepEqual(got[b]!.map(hypothesisText), gold.beams[b], `beam 4, golden source ${b}`);
       });
     }
   } finally {

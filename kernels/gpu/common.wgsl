@@ -1,8 +1,11 @@
 // Shared declarations of every gns WGSL kernel, prepended to each module by the loader
 // (src/lm/engine/gpu/kernels.ts). Parameters arrive as 32 u32 words in one uniform block (f32
-// parameters bit-cast); inputs are read-only storage bindings 1-6, so one buffer may feed several
-// of them, outputs are read-write bindings 8-11, and token ids or lengths are binding 7. A kernel
+// parameters bit-cast); inputs are read-only storage bindings 1-5, so one buffer may feed several
+// of them, outputs are read-write bindings 8-10, and token ids or lengths are binding 7. A kernel
 // declares nothing itself: the pipeline's 'auto' layout keeps only the bindings it uses.
+// A tensor may start inside its buffer (many parameters share one): words 24-31 hold the element
+// offsets of in1-in5 and out1-out3, which every access adds (oi1() .. oo3()). The matmul takes
+// its offsets with its strides instead.
 
 struct Params { v: array<vec4<u32>, 8> }
 @group(0) @binding(0) var<uniform> params: Params;
@@ -19,6 +22,15 @@ struct Params { v: array<vec4<u32>, 8> }
 
 fn pu(i: u32) -> u32 { return params.v[i / 4u][i % 4u]; }
 fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }
+
+fn oi1() -> u32 { return pu(24u); }
+fn oi2() -> u32 { return pu(25u); }
+fn oi3() -> u32 { return pu(26u); }
+fn oi4() -> u32 { return pu(27u); }
+fn oi5() -> u32 { return pu(28u); }
+fn oo1() -> u32 { return pu(29u); }
+fn oo2() -> u32 { return pu(30u); }
+fn oo3() -> u32 { return pu(31u); }
 
 /** The flat index of a thread in a 256-wide 2-D grid (dispatches wider than 65535 groups wrap into y). */
 fn flatIndex(wg: vec3<u32>, groups: vec3<u32>, lid: u32) -> u32 {

@@ -14,18 +14,18 @@ fn softmax(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: ve
   let n = select(cols, r % cols + 1u, pu(2u) != 0u);
   let o = r * cols;
   var m = LOWEST;
-  for (var j = lid; j < n; j += 256u) { m = max(m, in1[o + j]); }
+  for (var j = lid; j < n; j += 256u) { m = max(m, in1[oi1() + o + j]); }
   m = reduceMax(lid, m);
   var s = 0.0;
   for (var j = lid; j < n; j += 256u) {
-    let e = exp(in1[o + j] - m);
-    out1[o + j] = e;
+    let e = exp(in1[oi1() + o + j] - m);
+    out1[oo1() + o + j] = e;
     s += e;
   }
   s = reduceSum(lid, s);
   let inv = 1.0 / s;
   for (var j = lid; j < cols; j += 256u) {
-    if (j < n) { out1[o + j] = out1[o + j] * inv; } else { out1[o + j] = 0.0; }
+    if (j < n) { out1[oo1() + o + j] = out1[oo1() + o + j] * inv; } else { out1[oo1() + o + j] = 0.0; }
   }
 }
 
@@ -37,9 +37,9 @@ fn softmaxBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups
   let cols = pu(1u);
   let o = r * cols;
   var s = 0.0;
-  for (var j = lid; j < cols; j += 256u) { s += in1[o + j] * in2[o + j]; }
+  for (var j = lid; j < cols; j += 256u) { s += in1[oi1() + o + j] * in2[oi2() + o + j]; }
   s = reduceSum(lid, s);
-  for (var j = lid; j < cols; j += 256u) { out1[o + j] = in1[o + j] * (in2[o + j] - s); }
+  for (var j = lid; j < cols; j += 256u) { out1[oo1() + o + j] = in1[oi1() + o + j] * (in2[oi2() + o + j] - s); }
 }
 
 /**
@@ -53,19 +53,19 @@ fn layerNorm(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: 
   let d = pu(1u);
   let o = r * d;
   var s = 0.0;
-  for (var j = lid; j < d; j += 256u) { s += in1[o + j]; }
+  for (var j = lid; j < d; j += 256u) { s += in1[oi1() + o + j]; }
   let mu = reduceSum(lid, s) / f32(d);
   var ss = 0.0;
   for (var j = lid; j < d; j += 256u) {
-    let c = in1[o + j] - mu;
+    let c = in1[oi1() + o + j] - mu;
     ss += c * c;
   }
   let rs = 1.0 / sqrt(reduceSum(lid, ss) / f32(d) + pf(2u));
   if (lid == 0u) {
-    out2[r] = mu;
-    out3[r] = rs;
+    out2[oo2() + r] = mu;
+    out3[oo3() + r] = rs;
   }
-  for (var j = lid; j < d; j += 256u) { out1[o + j] = (in1[o + j] - mu) * rs * in2[j] + in3[j]; }
+  for (var j = lid; j < d; j += 256u) { out1[oo1() + o + j] = (in1[oi1() + o + j] - mu) * rs * in2[oi2() + j] + in3[oi3() + j]; }
 }
 
 /**
@@ -78,43 +78,46 @@ fn layerNormBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgrou
   if (r >= pu(0u)) { return; }
   let d = pu(1u);
   let o = r * d;
-  let mu = in3[r];
-  let rs = in4[r];
+  let mu = in3[oi3() + r];
+  let rs = in4[oi4() + r];
   var s1 = 0.0;
   var s2 = 0.0;
   for (var j = lid; j < d; j += 256u) {
-    let g = in5[o + j] * in2[j];
+    let g = in5[oi5() + o + j] * in2[oi2() + j];
     s1 += g;
-    s2 += g * ((in1[o + j] - mu) * rs);
+    s2 += g * ((in1[oi1() + o + j] - mu) * rs);
   }
   let m1 = reduceSum(lid, s1) / f32(d);
   let m2 = reduceSum(lid, s2) / f32(d);
   for (var j = lid; j < d; j += 256u) {
-    let g = in5[o + j] * in2[j];
-    let xh = (in1[o + j] - mu) * rs;
-    out1[o + j] = rs * (g - m1 - xh * m2);
+    let g = in5[oi5() + o + j] * in2[oi2() + j];
+    let xh = (in1[oi1() + o + j] - mu) * rs;
+    out1[oo1() + o + j] = rs * (g - m1 - xh * m2);
   }
 }
 
 /**
- * Layer-norm backward, parameter part, one thread per column adding the rows in order:
- * dGamma += Σ dy⊙x̂, dBeta += Σ dy. in1 x, in3 mean, in4 rstd, in5 dy; out1 dGamma, out2 dBeta.
- * Params: 0 rows, 1 d.
+ * Layer-norm backward, one parameter's part, one thread per column adding the rows in order:
+ * out1 += Σ dy⊙x̂ (dGamma, params 2 = 0) or Σ dy (dBeta, params 2 = 1). The two are separate
+ * dispatches so that both may lie in one packed gradient buffer.
+ * in1 x, in3 mean, in4 rstd, in5 dy. Params: 0 rows, 1 d, 2 which.
  */
 @compute @workgroup_size(256)
-fn layerNormBackwardParams(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn layerNormBackwardParam(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let c = flatIndex(wg, ng, lid);
   let d = pu(1u);
   if (c >= d) { return; }
-  var dg = out1[c];
-  var db = out2[c];
+  let beta = pu(2u) != 0u;
+  var acc = out1[oo1() + c];
   for (var r = 0u; r < pu(0u); r++) {
-    let g = in5[r * d + c];
-    dg += g * ((in1[r * d + c] - in3[r]) * in4[r]);
-    db += g;
+    let g = in5[oi5() + r * d + c];
+    if (beta) {
+      acc += g;
+    } else {
+      acc += g * ((in1[oi1() + r * d + c] - in3[oi3() + r]) * in4[oi4() + r]);
+    }
   }
-  out1[c] = dg;
-  out2[c] = db;
+  out1[oo1() + c] = acc;
 }
 
 /** Cross-entropy, step 1: out1[0] = Σ mask (in2), or rows without a mask. Params: 0 rows, 2 has mask. One workgroup. */
@@ -122,9 +125,9 @@ fn layerNormBackwardParams(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_wo
 fn crossEntropyWeight(@builtin(local_invocation_index) lid: u32) {
   let rows = pu(0u);
   var s = 0.0;
-  for (var r = lid; r < rows; r += 256u) { s += select(1.0, in2[r], pu(2u) != 0u); }
+  for (var r = lid; r < rows; r += 256u) { s += select(1.0, in2[oi2() + r], pu(2u) != 0u); }
   s = reduceSum(lid, s);
-  if (lid == 0u) { out1[0] = s; }
+  if (lid == 0u) { out1[oo1() + 0] = s; }
 }
 
 /**
@@ -138,24 +141,24 @@ fn crossEntropyRows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroup
   if (r >= pu(0u)) { return; }
   let v = pu(1u);
   let o = r * v;
-  let w = select(1.0, in2[r], pu(2u) != 0u);
-  let total = in3[0];
+  let w = select(1.0, in2[oi2() + r], pu(2u) != 0u);
+  let total = in3[oi3() + 0];
   let scale = select(1.0 / total, 0.0, total == 0.0);
   let grad = pu(3u) != 0u;
   let want = u32(ids[r]);
   var m = LOWEST;
-  for (var j = lid; j < v; j += 256u) { m = max(m, in1[o + j]); }
+  for (var j = lid; j < v; j += 256u) { m = max(m, in1[oi1() + o + j]); }
   m = reduceMax(lid, m);
   var s = 0.0;
-  for (var j = lid; j < v; j += 256u) { s += exp(in1[o + j] - m); }
+  for (var j = lid; j < v; j += 256u) { s += exp(in1[oi1() + o + j] - m); }
   s = reduceSum(lid, s);
-  if (lid == 0u) { out1[r] = select(w * (log(s) + m - in1[o + want]), 0.0, w == 0.0); }
+  if (lid == 0u) { out1[oo1() + r] = select(w * (log(s) + m - in1[oi1() + o + want]), 0.0, w == 0.0); }
   if (grad) {
     let k = w * scale / s;
     for (var j = lid; j < v; j += 256u) {
-      var g = exp(in1[o + j] - m) * k;
+      var g = exp(in1[oi1() + o + j] - m) * k;
       if (j == want) { g -= w * scale; }
-      out2[o + j] = select(g, 0.0, w == 0.0);
+      out2[oo2() + o + j] = select(g, 0.0, w == 0.0);
     }
   }
 }
@@ -165,10 +168,10 @@ fn crossEntropyRows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroup
 fn crossEntropyMean(@builtin(local_invocation_index) lid: u32) {
   let rows = pu(0u);
   var s = 0.0;
-  for (var r = lid; r < rows; r += 256u) { s += in1[r]; }
+  for (var r = lid; r < rows; r += 256u) { s += in1[oi1() + r]; }
   s = reduceSum(lid, s);
-  let total = in3[0];
-  if (lid == 0u) { out1[0] = select(s / total, 0.0, total == 0.0); }
+  let total = in3[oi3() + 0];
+  if (lid == 0u) { out1[oo1() + 0] = select(s / total, 0.0, total == 0.0); }
 }
 
 /**
@@ -185,5 +188,5 @@ fn attentionMask(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) 
   let j = idx % tk;
   let i = (idx / tk) % tq;
   let b = idx / (tk * tq * pu(0u));
-  if (j >= u32(ids[b]) || (pu(3u) != 0u && j > i)) { out1[idx] = NEG_BIG; }
+  if (j >= u32(ids[b]) || (pu(3u) != 0u && j > i)) { out1[oo1() + idx] = NEG_BIG; }
 }

@@ -12,6 +12,7 @@ import { cfgJson, renderCfgText } from '../cfg/render.js';
 import { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { ProgressBar } from './progress.js';
 import { BACKEND_REQUESTS, BackendUnavailableError, isBackendRequest, type BackendRequest } from '../lm/engine/backend.js';
+import { GpuFailedError } from '../lm/engine/gpu/kernels.js';
 import { semanticsFor } from '../isa/semantics.js';
 import { coverage, type CoverageReport } from '../emu/coverage.js';
 
@@ -28,7 +29,7 @@ export const ExitCode = {
   notProven: 4,
   /** `verify`: some block was refuted (a counterexample was found). */
   refuted: 5,
-  /** `train`, `lm decode`: `--backend gpu` where Dawn finds no WebGPU adapter. */
+  /** `train`, `lm decode`: `--backend gpu` where Dawn finds no WebGPU adapter, or the GPU failed while running. */
   unavailable: 6,
   /** A bug in gns. */
   internal: 70,
@@ -649,6 +650,7 @@ async function domainErrors<T>(work: () => Promise<T>): Promise<T> {
     if (e instanceof WeightsError || e instanceof VocabError) throw new CliError(e.message, ExitCode.io);
     if (e instanceof DataError) throw new CliError(e.message, e.kind === 'input' ? ExitCode.inputErrors : ExitCode.io);
     if (e instanceof BackendUnavailableError) throw new CliError(e.message, ExitCode.unavailable);
+    if (e instanceof GpuFailedError) throw new CliError(`${e.message}; use --backend cpu`, ExitCode.unavailable);
     throw e;
   }
 }

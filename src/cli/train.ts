@@ -1,19 +1,19 @@
-// `gns train`: trains the reference transformer on a built corpus. This file holds the pieces
-// that make a run reproducible and resumable: tokenizing the corpus's pairs, a sampler whose
-// batches depend only on the seed and its position, and a `TrainingRun` that steps, evaluates and
-// saves/loads itself through src/lm/checkpoint.ts. main.ts parses the flags and prints.
+// `gns train`: trains the transformer on a built corpus, on any backend (src/lm/engine/backend.ts).
+// This file holds the pieces that make a run reproducible and resumable: tokenizing the corpus's
+// pairs, a sampler whose batches depend only on the seed and its position, and a `TrainingRun`
+// that steps, evaluates and saves/loads itself through src/lm/checkpoint.ts. main.ts parses the
+// flags and prints.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readRecords } from '../data/stats.js';
-import { EOS, forward, initParams, makeBatch, parameterCount, type ModelConfig, type Pair, type Params } from '../lm/reference/model.js';
-import { AdamW, learningRate, trainStep, type Schedule } from '../lm/reference/train.js';
+import { type Batch, EOS, forward, initParams, makeBatch, parameterCount, type ModelConfig, type Pair, type Params } from '../lm/reference/model.js';
+import { AdamW, type AdamWOptions, learningRate, trainStep, type Schedule } from '../lm/reference/train.js';
 import { Tokenizer } from '../lm/tokenizer.js';
 import { CpuModel } from '../lm/engine/cpu/model.js';
 import { GpuModel } from '../lm/engine/gpu/model.js';
 import { openBackend, type BackendName, type BackendRequest } from '../lm/engine/backend.js';
-import type { AdamWOptions } from '../lm/reference/train.js';
 import {
   hasTrainingCheckpoint,
   loadTrainingCheckpoint,
@@ -191,8 +191,8 @@ export interface DataSource {
  * the GPU backend's once its results are read back.
  */
 interface TrainEngine {
-  trainStep(batch: ReturnType<typeof makeBatch>, lr: number, options: AdamWOptions & { readonly clip?: number }): { loss: number; gradNorm: number } | Promise<{ loss: number; gradNorm: number }>;
-  forward(batch: ReturnType<typeof makeBatch>): { loss: number } | Promise<{ loss: number }>;
+  trainStep(batch: Batch, lr: number, options: AdamWOptions & { readonly clip?: number }): { loss: number; gradNorm: number } | Promise<{ loss: number; gradNorm: number }>;
+  forward(batch: Batch): { loss: number } | Promise<{ loss: number }>;
   weightsByName(): Map<string, Float32Array> | Promise<Map<string, Float32Array>>;
   optimizerState(): OptimizerCopy | Promise<OptimizerCopy>;
 }

@@ -22,6 +22,9 @@ export interface ModelKernels<B extends Tensor32, I, L> {
   alloc(length: number): B;
   zeros(length: number): B;
   fill0(b: B): void;
+  /** Tensors of the given lengths in one allocation: `whole` spans the `parts`. */
+  pack(lengths: readonly number[]): { whole: B; parts: B[] };
+  write(b: B, values: ArrayLike<number>): void;
   f32(values: ArrayLike<number>): B;
   i32(values: ArrayLike<number>): I;
   matmul(a: B, b: B, c: B, m: number, n: number, k: number, options?: { readonly transA?: boolean; readonly transB?: boolean; readonly accumulate?: boolean }): void;
@@ -63,6 +66,11 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
   protected readonly shapes = new Map<string, number[]>();
   protected readonly moments = new Map<string, { readonly m: B; readonly v: B }>();
   protected steps = 0;
+  /**
+   * Weights, gradients and moments each packed in one tensor, parameters in the same order: an
+   * optimizer (or zeroing the gradients) can touch them all at once.
+   */
+  protected readonly packed: { readonly weights: B; readonly grads: B; readonly m: B; readonly v: B };
   private readonly positions: { readonly enc: B; readonly dec: B };
 
   /** Copies reference parameters (rounded to f32) to the backend, with zero gradients and moments. */
@@ -73,14 +81,21 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
     params: Params,
   ) {
     validateConfig(config);
-    for (const [name, t] of params) this.weights.set(name, k.f32(t.data));
+    const names = [...params.keys()];
+    const lengths = names.map((name) => params.get(name)!.data.length);
+    const [w, g, m, v] = [k.pack(lengths), k.pack(lengths), k.pack(lengths), k.pack(lengths)];
+    names.forEach((name, i) => {
+      const t = params.get(name)!;
+      k.write(w.parts[i]!, t.data);
+      this.weights.set(name, w.parts[i]!);
+      this.paramGrads.set(name, g.parts[i]!);
+      this.moments.set(name, { m: m.parts[i]!, v: v.parts[i]! });
+      this.shapes.set(name, [...t.shape]);
+    });
+    for (const zero of [g.whole, m.whole, v.whole]) k.fill0(zero);
+    this.packed = { weights: w.whole, grads: g.whole, m: m.whole, v: v.whole };
     const sinusoid = config.positions === 'learned' ? undefined : k.f32(sinusoidalPositions(config.maxLen, config.dModel).data);
     this.positions = { enc: sinusoid ?? this.weight('enc.pos'), dec: sinusoid ?? this.weight('dec.pos') };
-    for (const [name, t] of params) {
-      this.shapes.set(name, [...t.shape]);
-      this.paramGrads.set(name, k.zeros(t.data.length));
-      this.moments.set(name, { m: k.zeros(t.data.length), v: k.zeros(t.data.length) });
-    }
   }
 
   /**
@@ -102,21 +117,22 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
   }
 
   /**
-   * Counts one more AdamW step and gives each parameter's update constants: the reference's
-   * defaults and bias corrections, with weight decay on matrices only, as the reference does.
+   * Counts one more AdamW step and gives the update constants of a matrix or a vector parameter:
+   * the reference's defaults and bias corrections, with weight decay on matrices only, as the
+   * reference does.
    */
-  protected nextAdamWStep(lr: number, options: AdamWOptions): (name: string) => AdamWStep {
+  protected nextAdamWStep(lr: number, options: AdamWOptions): (isMatrix: boolean) => AdamWStep {
     this.steps++;
     const b1 = options.beta1 ?? 0.9;
     const b2 = options.beta2 ?? 0.999;
     const wd = options.weightDecay ?? 0.01;
     const common = { b1, b2, eps: options.eps ?? 1e-8, lr, c1: 1 - Math.pow(b1, this.steps), c2: 1 - Math.pow(b2, this.steps) };
-    return (name) => ({ ...common, decay: wd > 0 && this.shapes.get(name)!.length === 2 ? 1 - lr * wd : 1 });
+    return (isMatrix) => ({ ...common, decay: wd > 0 && isMatrix ? 1 - lr * wd : 1 });
   }
 
   /** Runs forward and backward on a batch, leaving every parameter's gradient in `paramGrads`. */
   protected lossAndGradients(batch: Batch): L {
-    for (const g of this.paramGrads.values()) this.k.fill0(g);
+    this.k.fill0(this.packed.grads);
     this.actGrads.clear();
     this.tape = [];
     try {

@@ -170,7 +170,8 @@ export class DecoderState {
 
 /**
  * What beam search needs of a decoder: the encoded sources' lengths, fresh states, and steps.
- * `IncrementalDecoder` is the float64 one; the CPU backend has its own (src/lm/engine/cpu).
+ * `IncrementalDecoder` is the float64 one; the CPU backend has its own (src/lm/engine/cpu), and the
+ * GPU backend an asynchronous one (`AsyncStepDecoder`, src/lm/engine/gpu).
  */
 export interface StepDecoder<S extends DecodingRows = DecoderState> {
   readonly encoded: { readonly size: number; readonly srcLen: number; readonly lengths: readonly number[] };

@@ -255,6 +255,24 @@ export class CpuKernels {
     b.data.fill(0);
   }
 
+  /** Copies `values` (rounded to f32) into the start of `b`. */
+  write(b: F32Buffer, values: ArrayLike<number>): void {
+    need(values.length <= b.length, `${values.length} values for a buffer of ${b.length}`);
+    b.data.set(values);
+  }
+
+  /** Buffers of the given lengths in one allocation (`whole` spans the `parts`, which are views of it). */
+  pack(lengths: readonly number[]): { whole: F32Buffer; parts: F32Buffer[] } {
+    const whole = this.alloc(lengths.reduce((a, b) => a + b, 0));
+    let offset = 0;
+    const parts = lengths.map((length) => {
+      const part = { ptr: whole.ptr + offset * 4, length, data: whole.data.subarray(offset, offset + length) };
+      offset += length;
+      return part;
+    });
+    return { whole, parts };
+  }
+
   /** A new i32 buffer of `length` elements, or holding a copy of `values`. */
   i32(lengthOrValues: number | ArrayLike<number>): I32Buffer {
     const length = typeof lengthOrValues === 'number' ? lengthOrValues : lengthOrValues.length;

@@ -78,7 +78,7 @@ export class CpuModel extends TapeModel<F32Buffer, I32Buffer, number> {
       const stepOf = this.nextAdamWStep(lr, options);
       for (const [name, w] of this.weights) {
         const { m, v } = this.moments.get(name)!;
-        adamwUpdate(w.data, this.pgrad(name).data, m.data, v.data, stepOf(name));
+        adamwUpdate(w.data, this.pgrad(name).data, m.data, v.data, stepOf(this.shapes.get(name)!.length === 2));
       }
       return { loss, gradNorm };
     } finally {

@@ -23,13 +23,17 @@ const PARAM_WORDS = 32;
 const PARAM_STRIDE = 256;
 const PARAM_SLOTS = 256;
 const MAX_GROUPS = 65535;
+/** The first parameter word of the tensors' offsets, and which binding each word serves. */
+const OFFSET_WORD = 24;
+const OFFSET_WORDS = [[1, 24], [2, 25], [3, 26], [4, 27], [5, 28], [8, 29], [9, 30], [10, 31]] as const;
 const TILE = 64;
 
-/** An f32 tensor in GPU memory. */
+/** An f32 tensor in GPU memory: `length` elements of `buffer` from element `offset` (default 0). */
 export interface GpuBuffer {
   readonly kind: 'f32';
   readonly buffer: GPUBuffer;
   readonly length: number;
+  readonly offset?: number;
 }
 
 /** An i32 tensor (token ids, lengths) in GPU memory, with the range of the values uploaded. */
@@ -64,6 +68,14 @@ export class GpuUnavailableError extends Error {
   constructor(readonly reason: string) {
     super(`no GPU backend: ${reason}`);
     this.name = 'GpuUnavailableError';
+  }
+}
+
+/** Raised when the GPU reports an error while running (out of memory, a lost device, a driver fault). */
+export class GpuFailedError extends Error {
+  constructor(message: string) {
+    super(`the GPU failed: ${message}`);
+    this.name = 'GpuFailedError';
   }
 }
 
@@ -118,7 +130,7 @@ const KERNELS = {
   softmaxBackward: { module: 'rows', bindings: [1, 2, 8] },
   layerNorm: { module: 'rows', bindings: [1, 2, 3, 8, 9, 10] },
   layerNormBackward: { module: 'rows', bindings: [1, 2, 3, 4, 5, 8] },
-  layerNormBackwardParams: { module: 'rows', bindings: [1, 3, 4, 5, 8, 9] },
+  layerNormBackwardParam: { module: 'rows', bindings: [1, 3, 4, 5, 8] },
   crossEntropyWeight: { module: 'rows', bindings: [2, 8] },
   crossEntropyRows: { module: 'rows', bindings: [1, 2, 3, 7, 8, 9] },
   crossEntropyMean: { module: 'rows', bindings: [1, 3, 8] },
@@ -137,7 +149,7 @@ const KERNELS = {
   positionGrad: { module: 'elementwise', bindings: [1, 8] },
   sumSquares: { module: 'elementwise', bindings: [1, 8] },
   clipFactor: { module: 'elementwise', bindings: [8] },
-  adamw: { module: 'elementwise', bindings: [1, 2, 8, 9, 10] },
+  adamw: { module: 'elementwise', bindings: [1, 2, 3, 8, 9, 10] },
 } as const satisfies Record<string, KernelSpec>;
 
 type KernelName = keyof typeof KERNELS;
@@ -283,6 +295,23 @@ export class GpuKernels {
     return b;
   }
 
+  /**
+   * Tensors of the given lengths packed into one buffer (`whole` spans them all), contents
+   * unspecified: kernels over `whole` then touch every part in one dispatch. Parts are views:
+   * they go back with their buffer, never on their own.
+   */
+  pack(lengths: readonly number[]): { whole: GpuBuffer; parts: GpuBuffer[] } {
+    const total = lengths.reduce((a, b) => a + b, 0);
+    const whole = this.alloc(total);
+    let offset = 0;
+    const parts = lengths.map((length) => {
+      const part: GpuBuffer = { kind: 'f32', buffer: whole.buffer, length, offset };
+      offset += length;
+      return part;
+    });
+    return { whole, parts };
+  }
+
   /** A new i32 tensor holding `values`. */
   i32(values: ArrayLike<number>): GpuIds {
     const data = Int32Array.from(values as ArrayLike<number>);
@@ -304,20 +333,21 @@ export class GpuKernels {
   /** Overwrites the start of `b` with `values`, after every call recorded so far. */
   write(b: GpuBuffer, values: ArrayLike<number>): void {
     need(values.length <= b.length, `${values.length} values for a tensor of ${b.length}`);
-    this.upload(b.buffer, values instanceof Float32Array ? values : Float32Array.from(values));
+    this.upload(b.buffer, values instanceof Float32Array ? values : Float32Array.from(values), b.offset ?? 0);
   }
 
-  private upload(buffer: GPUBuffer, data: Float32Array | Int32Array): void {
+  private upload(buffer: GPUBuffer, data: Float32Array | Int32Array, offset = 0): void {
     if (data.length === 0) return;
     // queue.writeBuffer runs before any command not yet submitted: submit those first.
     this.flush();
-    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, Math.ceil(data.byteLength / 4) * 4);
+    this.device.queue.writeBuffer(buffer, offset * 4, data.buffer, data.byteOffset, data.byteLength);
   }
 
   /** Sets every element of `b` to 0 (recorded in order with the kernels). */
   fill0(b: GpuBuffer): void {
+    if (b.length === 0) return;
     this.endPass();
-    this.commandEncoder().clearBuffer(b.buffer);
+    this.commandEncoder().clearBuffer(b.buffer, (b.offset ?? 0) * 4, b.length * 4);
   }
 
   /** Copies `src` into `dst` (the first `src.length` elements), recorded in order with the kernels. */
@@ -325,7 +355,7 @@ export class GpuKernels {
     need(dst.length >= src.length, `copy of ${src.length} elements into ${dst.length}`);
     if (src.length === 0) return;
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, src.length * 4);
+    this.commandEncoder().copyBufferToBuffer(src.buffer, (src.offset ?? 0) * 4, dst.buffer, (dst.offset ?? 0) * 4, src.length * 4);
   }
 
   /** Runs everything recorded, and returns the values of `b` (its first `n` elements). */
@@ -335,7 +365,7 @@ export class GpuKernels {
     if (n === 0) return out;
     const staging = this.device.createBuffer({ size: n * 4, usage: USAGE_MAP_READ | USAGE_COPY_DST });
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(b.buffer, 0, staging, 0, n * 4);
+    this.commandEncoder().copyBufferToBuffer(b.buffer, (b.offset ?? 0) * 4, staging, 0, n * 4);
     this.flush();
     try {
       await staging.mapAsync(MAP_READ);
@@ -410,7 +440,7 @@ export class GpuKernels {
     if (this.error !== undefined) {
       const e = this.error;
       this.error = undefined;
-      throw new Error(`GpuKernels: the GPU reported an error: ${e}`);
+      throw new GpuFailedError(e);
     }
   }
 
@@ -459,7 +489,14 @@ export class GpuKernels {
     const spec: KernelSpec = KERNELS[name];
     const written = new Set<GPUBuffer>();
     const entries: GPUBindGroupEntry[] = [];
-    const p = this.params(params);
+    // Words 24-31: where each tensor starts in its buffer (in1-in5, out1-out3).
+    const words: Param[] = [...params];
+    for (let w = words.length; w < OFFSET_WORD; w++) words.push(0);
+    for (const [binding, word] of OFFSET_WORDS) {
+      const b = bindings[binding];
+      words[word] = b !== undefined && b.kind === 'f32' ? (b.offset ?? 0) : 0;
+    }
+    const p = this.params(words);
     entries.push({ binding: 0, resource: { buffer: p.buffer, offset: p.offset, size: PARAM_WORDS * 4 } });
     for (const binding of spec.bindings) {
       const b = bindings[binding as keyof Bindings] ?? (binding < 8 ? this.emptyInput : undefined);
@@ -526,9 +563,10 @@ export class GpuKernels {
     need(s.k === 0 || last(s.a, s.m, s.k) < a.length, 'A is too small for its strides');
     need(s.k === 0 || last(s.b, s.k, s.n) < b.length, 'B is too small for its strides');
     need(last(s.c, s.m, s.n) < c.length, 'C is too small for its strides');
-    const words = (st: Strides): number[] => [st.off ?? 0, st.batch ?? 0, st.head ?? 0, st.row, st.col];
+    // The matmul addresses its operands through these words alone: a tensor's offset goes in here.
+    const words = (st: Strides, t: GpuBuffer): number[] => [(st.off ?? 0) + (t.offset ?? 0), st.batch ?? 0, st.head ?? 0, st.row, st.col];
     this.dispatch('matmul', { 1: s.k === 0 ? this.emptyInput : a, 2: s.k === 0 ? this.emptyInput : b, 8: c },
-      [s.m, s.n, s.k, s.heads, s.accumulate ? 1 : 0, { f32: s.alpha ?? 1 }, 0, 0, ...words(s.a), ...words(s.b), ...words(s.c)],
+      [s.m, s.n, s.k, s.heads, s.accumulate ? 1 : 0, { f32: s.alpha ?? 1 }, 0, 0, ...words(s.a, a), ...words(s.b, b), ...words(s.c, c)],
       { groups: [Math.ceil(s.n / TILE), Math.ceil(s.m / TILE), s.batches * s.heads] });
   }
 
@@ -574,7 +612,7 @@ export class GpuKernels {
     this.checkBuf(mean, rows, 'mean');
     this.checkBuf(rstd, rows, 'rstd');
     if (rows === 0 || d === 0) return;
-    this.dispatch('layerNormBackwardParams', { 1: x, 3: mean, 4: rstd, 5: dy, 8: dGamma, 9: dBeta }, [rows, d], { threads: d });
+    for (const [which, grad] of [dGamma, dBeta].entries()) this.dispatch('layerNormBackwardParam', { 1: x, 3: mean, 4: rstd, 5: dy, 8: grad }, [rows, d, which], { threads: d });
     this.dispatch('layerNormBackward', { 1: x, 2: gamma, 3: mean, 4: rstd, 5: dy, 8: dx }, [rows, d], { rows });
   }
 
@@ -713,13 +751,17 @@ export class GpuKernels {
     this.dispatch('clipFactor', { 8: stats }, [count, { f32: maxNorm }], { single: true });
   }
 
-  /** One AdamW update of p, m, v from gradient g scaled by factor[slot] (see {@link clipFactor}). */
-  adamw(p: GpuBuffer, g: GpuBuffer, m: GpuBuffer, v: GpuBuffer, factor: GpuBuffer, slot: number, k: { b1: number; b2: number; eps: number; lr: number; decay: number; c1: number; c2: number }): void {
+  /**
+   * One AdamW update of p, m, v from gradient g scaled by factor[slot] (see {@link clipFactor}).
+   * With `decayMask`, weight decay applies only where the mask is non-zero.
+   */
+  adamw(p: GpuBuffer, g: GpuBuffer, m: GpuBuffer, v: GpuBuffer, factor: GpuBuffer, slot: number, k: { b1: number; b2: number; eps: number; lr: number; decay: number; c1: number; c2: number }, decayMask?: GpuBuffer): void {
     const n = p.length;
     for (const [b, w] of [[g, 'g'], [m, 'm'], [v, 'v']] as const) this.checkBuf(b, n, w);
+    if (decayMask) this.checkBuf(decayMask, n, 'decayMask');
     this.checkBuf(factor, slot + 1, 'factor');
     const f = (x: number): Param => ({ f32: x });
-    if (n > 0) this.dispatch('adamw', { 1: g, 2: factor, 8: p, 9: m, 10: v }, [n, f(k.b1), f(k.b2), f(k.eps), f(k.lr), f(k.decay), f(k.c1), f(k.c2), 0, slot], { threads: n });
+    if (n > 0) this.dispatch('adamw', { 1: g, 2: factor, ...(decayMask ? { 3: decayMask } : {}), 8: p, 9: m, 10: v }, [n, f(k.b1), f(k.b2), f(k.eps), f(k.lr), f(k.decay), f(k.c1), f(k.c2), 0, slot, decayMask ? 1 : 0], { threads: n });
   }
 
   private elementwise(name: KernelName, bindings: Bindings, params: readonly Param[], n: number, buffers: readonly GpuBuffer[]): void {

@@ -24,6 +24,9 @@ export interface GpuStep {
 
 /** A model whose weights, gradients and optimizer moments are GPU buffers. */
 export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
+  /** 1 for the elements of matrices, 0 for vectors, in the packed order: which weights decay. */
+  private readonly decayMask: GpuBuffer;
+
   private constructor(
     /** The kernels this model runs on. */
     override readonly k: GpuKernels,
@@ -31,6 +34,13 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
     params: Params,
   ) {
     super(k, config, params);
+    const mask = new Float32Array(this.packed.weights.length);
+    let offset = 0;
+    for (const [name, w] of this.weights) {
+      if (this.shapes.get(name)!.length === 2) mask.fill(1, offset, offset + w.length);
+      offset += w.length;
+    }
+    this.decayMask = k.f32(mask);
   }
 
   /** Copies reference parameters (rounded to f32) to the GPU. */
@@ -70,19 +80,16 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
    * resolves (it then runs after it on the GPU).
    */
   async trainStep(batch: Batch, lr: number, options: AdamWOptions & { readonly clip?: number } = {}): Promise<GpuStep> {
-    const names = [...this.weights.keys()];
     const mark = this.k.mark();
     let results: Promise<[Float32Array, Float32Array]>;
     try {
       const loss = this.lossAndGradients(batch);
-      const stats = this.k.zeros(names.length + 2);
-      names.forEach((name, i) => this.k.sumSquares(this.pgrad(name), stats, i));
-      this.k.clipFactor(stats, names.length, options.clip ?? 1);
-      const stepOf = this.nextAdamWStep(lr, options);
-      for (const name of names) {
-        const { m, v } = this.moments.get(name)!;
-        this.k.adamw(this.weight(name), this.pgrad(name), m, v, stats, names.length + 1, stepOf(name));
-      }
+      // Every parameter at once: the global norm, the clipping factor, then AdamW.
+      const { weights, grads, m, v } = this.packed;
+      const stats = this.k.zeros(3);
+      this.k.sumSquares(grads, stats, 0);
+      this.k.clipFactor(stats, 1, options.clip ?? 1);
+      this.k.adamw(weights, grads, m, v, stats, 2, this.nextAdamWStep(lr, options)(true), this.decayMask);
       // The reads are recorded now; the step's buffers can go back before the GPU has run it, so
       // a caller may record the next step while this one runs.
       results = Promise.all([this.k.read(loss), this.k.read(stats)]);
@@ -90,18 +97,12 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
       this.k.release(mark);
     }
     const [lossValue, statValues] = await results;
-    return { loss: lossValue[0]!, gradNorm: statValues[names.length]! };
+    return { loss: lossValue[0]!, gradNorm: statValues[1]! };
   }
 
   /** AdamW's step count and moments, copied out, for checkpoints. */
   async optimizerState(): Promise<{ step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }> {
-    const m = new Map<string, Float32Array>();
-    const v = new Map<string, Float32Array>();
-    for (const [name, mv] of this.moments) {
-      m.set(name, await this.k.read(mv.m));
-      v.set(name, await this.k.read(mv.v));
-    }
-    return { step: this.steps, m, v };
+    return { step: this.steps, m: await this.unpack(this.packed.m), v: await this.unpack(this.packed.v) };
   }
 
   /** Restores AdamW's step count and moments (rounded to f32; a moment not given stays zero). */
@@ -115,8 +116,18 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
 
   /** The current weights, copied out by name (f32). */
   async weightsByName(): Promise<Map<string, Float32Array>> {
+    return this.unpack(this.packed.weights);
+  }
+
+  /** One packed tensor read back in one go, cut into the parameters' parts by name. */
+  private async unpack(packed: GpuBuffer): Promise<Map<string, Float32Array>> {
+    const all = await this.k.read(packed);
     const out = new Map<string, Float32Array>();
-    for (const [name, w] of this.weights) out.set(name, await this.k.read(w));
+    let offset = 0;
+    for (const [name, w] of this.weights) {
+      out.set(name, all.slice(offset, offset + w.length));
+      offset += w.length;
+    }
     return out;
   }
 

@@ -2,9 +2,10 @@
 // test/lm-gpu-model.test.ts): configuration variants, random padded pairs, and the golden decoding
 // of the committed tiny checkpoint.
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ModelConfig, Pair } from '../../src/lm/reference/model.js';
-import type { Hypothesis } from '../../src/lm/reference/decode.js';
+import type { BeamSearchOptions, Hypothesis } from '../../src/lm/reference/decode.js';
 import { repoPath } from './golden.js';
 import type { Rng } from '../../src/util/random.js';
 
@@ -25,7 +26,7 @@ export const MODEL_VARIANTS: readonly ModelConfig[] = [base, { ...base, tiedEmbe
  * beam-4 (nBest 2) outputs, as `tokens [<eos>]`. Probabilities and scores are left out: an f32
  * backend matches them only to rounding.
  */
-export function goldenDecoding(): { sources: number[][]; greedy: string[]; beams: string[][] } {
+function goldenDecoding(): { sources: number[][]; greedy: string[]; beams: string[][] } {
   const out = { sources: [] as number[][], greedy: [] as string[], beams: [] as string[][] };
   for (const line of readFileSync(repoPath('test/golden/lm/reverse-decode.txt'), 'utf8').split('\n')) {
     const [kind, ...rest] = line.trim().split(/\s+/);
@@ -39,6 +40,21 @@ export function goldenDecoding(): { sources: number[][]; greedy: string[]; beams
 }
 
 /** A hypothesis as the golden file spells its tokens. */
-export function hypothesisText(h: Hypothesis): string {
+function hypothesisText(h: Hypothesis): string {
   return `${h.tokens.join(' ')}${h.ended ? ' <eos>' : ''}`;
+}
+
+/**
+ * Runs a backend's beam search on the golden file's sources, greedy (beam 1, no length penalty)
+ * and beam 4 (nBest 2), and asserts the golden outputs.
+ */
+export async function assertGoldenDecoding(search: (sources: number[][], options: Pick<BeamSearchOptions, 'beam' | 'maxLen' | 'lengthPenalty' | 'nBest'>) => Hypothesis[][] | Promise<Hypothesis[][]>): Promise<void> {
+  const gold = goldenDecoding();
+  for (const options of [{ beam: 1, maxLen: 12, lengthPenalty: 0 }, { beam: 4, maxLen: 12, nBest: 2 }]) {
+    const got = await search(gold.sources, options);
+    gold.sources.forEach((_, b) => {
+      if (options.beam === 1) assert.equal(hypothesisText(got[b]![0]!), gold.greedy[b], `greedy, golden source ${b}`);
+      else assert.deepEqual(got[b]!.map(hypothesisText), gold.beams[b], `beam 4, golden source ${b}`);
+    });
+  }
 }

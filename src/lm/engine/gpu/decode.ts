@@ -85,15 +85,6 @@ export class GpuDecoderState implements DecodingRows {
     this.capacity = capacity;
   }
 
-  /** Frees this state's GPU memory. */
-  close(): void {
-    const { k } = this.decoder;
-    for (const b of [...this.keys, ...this.values]) k.free(b);
-    this.keys = [];
-    this.values = [];
-    this.freeSources();
-  }
-
   /** Gathers each row's cross keys and values from the encoded sources; returns the row lengths. */
   private gatherSources(): GpuIds {
     const { k, d, encoded } = this.decoder;

@@ -1,10 +1,10 @@
 // The GPU backend's compute kernels: the WGSL shaders of kernels/gpu, run through Dawn (the
-// optional npm package `webgpu`). Calls only record dispatches into one command encoder; nothing
-// runs until a read (or `flush`) submits it, so a whole forward pass, backward pass or decoding
-// step goes to the GPU as one submission with no host round trip between ops. Tensors are one
-// GPUBuffer each, taken from a pool by size and given back by `release(mark)`. Every kernel adds
-// in a fixed order (rows in order, fixed reduction trees), so results are deterministic on a
-// given adapter.
+// optional npm package `webgpu`). Calls only record dispatches into a command encoder, submitted
+// by a read, a `flush`, or an upload (which must follow what was recorded before it); nothing
+// waits for the GPU but a read, so a forward pass, backward pass or decoding step has no host
+// round trip between ops. A tensor is a GPUBuffer taken from a pool by size and given back by
+// `release(mark)`, or a view into one (`pack`). Every kernel adds in a fixed order (rows in
+// order, fixed reduction trees), so results are deterministic on a given adapter.
 
 /// <reference types="@webgpu/types" />
 import { readFileSync } from 'node:fs';
@@ -202,8 +202,6 @@ export class GpuKernels {
   private closed = false;
   /** A 16-byte input bound where a kernel's optional input is absent. */
   private readonly emptyInput: GpuBuffer;
-  /** Dispatches recorded since creation (a measure of the work one call issues). */
-  dispatches = 0;
 
   private constructor(
     /** Dawn's instance. Held so it outlives the device: collecting it tears the device down. */
@@ -518,7 +516,6 @@ export class GpuKernels {
     this.pass.setBindGroup(0, group);
     const [x, y, z] = gridSize(grid);
     this.pass.dispatchWorkgroups(x, y, z);
-    this.dispatches++;
     if (this.paramSlot >= PARAM_SLOTS * 64) this.flush();
   }
 

@@ -22,8 +22,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'gns-lm-cli-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const env = { ...process.env, GNS_DEBUG: '', GNS_CACHE_DIR: join(tmp, 'cache') };
 
-function run(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [gns, ...args], { encoding: 'latin1', timeout: 120_000, env, ...(input !== undefined ? { input } : {}) });
+function run(args: string[], input?: string, extraEnv: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [gns, ...args], { encoding: 'latin1', timeout: 120_000, env: { ...env, ...extraEnv }, ...(input !== undefined ? { input } : {}) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -159,6 +159,21 @@ test('gns train and gns lm decode --backend gpu: on a WebGPU adapter they train 
   assert.equal(g.backend, 'gpu');
   assert.deepEqual(g.hypotheses.map((h) => h.text), ref.hypotheses.map((h) => h.text));
   g.tokens.forEach((tok, i) => assert.equal(tok.source.index, ref.tokens[i]!.source.index, `token ${i} aligns to the same source token`));
+});
+
+test('--backend on a machine without any WebGPU adapter: gpu exits 6 and says why, auto falls back to the CPU', () => {
+  // The Vulkan loader's own switch hides every driver (lavapipe included): Dawn then finds no adapter.
+  const noVulkan = { VK_LOADER_DRIVERS_DISABLE: '*' };
+  const gpu = run(['lm', 'decode', '--model', model, '--input', blockPath, '--max-len', '5', '--backend', 'gpu'], undefined, noVulkan);
+  assert.equal(gpu.code, 6, gpu.stderr);
+  assert.match(gpu.stderr, /--backend gpu: no GPU backend: Dawn found no WebGPU adapter .*; use --backend cpu/);
+  assert.equal(gpu.stderr.trim().split('\n').length, 1, `one line, Dawn's complaints kept off stderr: ${gpu.stderr}`);
+  const auto = run(['lm', 'decode', '--model', model, '--input', blockPath, '--max-len', '5', '--json'], undefined, noVulkan);
+  assert.equal(auto.code, 0, auto.stderr);
+  const out = JSON.parse(auto.stdout) as DecodeSummary;
+  assert.equal(out.backend, 'cpu');
+  assert.match(out.backendNote, /^auto: the CPU backend \(no GPU: Dawn found no WebGPU adapter/);
+  assert.equal(auto.stderr.trim(), '', 'the probe keeps the loader\'s complaints off stderr');
 });
 
 test('gns train and gns lm decode: bad input gets a clear message and its exit code, never a stack trace', () => {

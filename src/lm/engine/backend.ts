@@ -5,6 +5,7 @@
 // explicit `--backend gpu` uses one. `GNS_BACKEND` sets the choice where no flag does.
 
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CpuKernels } from './cpu/kernels.js';
 import { GpuKernels, GpuUnavailableError, type GpuAdapterInfo } from './gpu/kernels.js';
 
@@ -56,7 +57,10 @@ export async function openBackend(request: BackendRequest, options: OpenBackendO
       return { name: 'reference', note: 'the float64 reference, as asked' };
     case 'cpu':
       return cpu('the CPU backend, as asked');
-    case 'gpu':
+    case 'gpu': {
+      // Asked in a child first: where there is no adapter, Dawn's complaints stay off stderr.
+      const probe = await probeAdapter();
+      if ('unavailable' in probe) throw new BackendUnavailableError(`--backend gpu: no GPU backend: ${probe.unavailable}; use --backend cpu`);
       try {
         const kernels = await GpuKernels.create({ allowFallback: true });
         return { name: 'gpu', kernels, note: `the GPU backend, as asked, on ${describe(kernels)}` };
@@ -64,6 +68,7 @@ export async function openBackend(request: BackendRequest, options: OpenBackendO
         if (e instanceof GpuUnavailableError) throw new BackendUnavailableError(`--backend gpu: ${e.message}; use --backend cpu`);
         throw e;
       }
+    }
     case 'auto': {
       const probe = await probeAdapter();
       if ('unavailable' in probe) return cpu(`auto: the CPU backend (no GPU: ${probe.unavailable})`);
@@ -81,9 +86,9 @@ export async function openBackend(request: BackendRequest, options: OpenBackendO
 
 /** Which adapter Dawn offers, asked in a child process (see gpu/probe.ts), or why there is none. */
 function probeAdapter(): Promise<{ adapter: GpuAdapterInfo } | { unavailable: string }> {
-  const script = new URL('./gpu/probe.js', import.meta.url);
+  const script = fileURLToPath(new URL('./gpu/probe.js', import.meta.url));
   return new Promise((resolve) => {
-    execFile(process.execPath, [script.pathname], { timeout: PROBE_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout) => {
+    execFile(process.execPath, [script], { timeout: PROBE_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         const parsed = JSON.parse(line) as { adapter: GpuAdapterInfo } | { unavailable: string };

@@ -43,19 +43,21 @@ export interface ModelKernels<B extends Tensor32, I, L> {
   positionGrad(dx: B, dPositions: B, rows: number, d: number, T: number): void;
 }
 
-/** One multi-head attention: B items of Tq queries over Tk keys, and which keys each item has. */
-export interface AttentionCall {
+/**
+ * One attention site of a pass: B items of Tq queries over Tk keys, and which keys each query
+ * sees, in the backend's form M (made once per site, shared by its layers).
+ */
+export interface AttentionCall<M> {
   readonly B: number;
   readonly Tq: number;
   readonly Tk: number;
-  /** Keys per item (the rest is padding). */
-  readonly keyLengths: readonly number[];
   /** Query i sees keys 0..i only. */
   readonly causal: boolean;
+  readonly mask: M;
 }
 
 /** The model over one backend's kernels; weights, gradients and optimizer moments live there. */
-export abstract class TapeModel<B extends Tensor32, I, L> {
+export abstract class TapeModel<B extends Tensor32, I, L, M> {
   /** Recorded backward closures while a training pass runs; undefined for inference. */
   protected tape: (() => void)[] | undefined;
   /** Gradient of each activation during a training pass. */
@@ -102,7 +104,14 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
    * The attention core of one backend: softmax(q·kᵀ/√dh, masked)·v for every item and head of
    * the `[rows, d]` projections, recording its backward. Returns the context `[B·Tq, d]`.
    */
-  protected abstract attend(q: B, k: B, v: B, call: AttentionCall): B;
+  protected abstract attend(q: B, k: B, v: B, call: AttentionCall<M>): B;
+
+  /** Which keys each query sees, in this backend's form: keys past `keyLengths[b]` are padding. */
+  protected abstract keyMask(B: number, Tq: number, Tk: number, keyLengths: readonly number[], causal: boolean): M;
+
+  private attentionCall(B: number, Tq: number, Tk: number, keyLengths: readonly number[], causal: boolean): AttentionCall<M> {
+    return { B, Tq, Tk, causal, mask: this.keyMask(B, Tq, Tk, keyLengths, causal) };
+  }
 
   /** A weight tensor by parameter name. */
   weight(name: string): B {
@@ -202,7 +211,7 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
   /** The encoder's output `[B·S, d]` for a batch's sources (only `src`, `srcLengths`, `size`, `srcLen` are read). */
   encode(batch: Pick<Batch, 'src' | 'srcLengths' | 'size' | 'srcLen'>): B {
     const { size: B, srcLen: S } = batch;
-    const call: AttentionCall = { B, Tq: S, Tk: S, keyLengths: batch.srcLengths, causal: false };
+    const call = this.attentionCall(B, S, S, batch.srcLengths, false);
     let x = this.embed(this.k.i32(batch.src), B * S, S, 'enc');
     for (let l = 0; l < this.config.encoderLayers; l++) {
       const p = `enc.${l}`;
@@ -216,8 +225,8 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
 
   private decodeHidden(batch: Batch, enc: B): B {
     const { size: B, srcLen: S, tgtLen: T } = batch;
-    const self: AttentionCall = { B, Tq: T, Tk: T, keyLengths: batch.tgtLengths, causal: true };
-    const cross: AttentionCall = { B, Tq: T, Tk: S, keyLengths: batch.srcLengths, causal: false };
+    const self = this.attentionCall(B, T, T, batch.tgtLengths, true);
+    const cross = this.attentionCall(B, T, S, batch.srcLengths, false);
     let y = this.embed(this.k.i32(batch.tgtIn), B * T, T, 'dec');
     for (let l = 0; l < this.config.decoderLayers; l++) {
       const p = `dec.${l}`;
@@ -306,7 +315,7 @@ export abstract class TapeModel<B extends Tensor32, I, L> {
   }
 
   /** Multi-head attention with its projections: the backend's core between them. */
-  private attention(prefix: string, xq: B, xkv: B, call: AttentionCall): B {
+  private attention(prefix: string, xq: B, xkv: B, call: AttentionCall<M>): B {
     const d = this.config.dModel;
     const q = this.linear(prefix, 'wq', 'bq', xq, call.B * call.Tq, d, d);
     const k = this.linear(prefix, 'wk', 'bk', xkv, call.B * call.Tk, d, d);

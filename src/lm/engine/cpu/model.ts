@@ -25,7 +25,7 @@ export interface CpuStep {
 }
 
 /** A model whose weights are f32 buffers in the CPU kernels' memory. */
-export class CpuModel extends TapeModel<F32Buffer, I32Buffer, number> {
+export class CpuModel extends TapeModel<F32Buffer, I32Buffer, number, Uint8Array> {
   private constructor(
     /** The kernels this model runs on (the incremental decoder allocates from them too). */
     override readonly k: CpuKernels,
@@ -111,16 +111,20 @@ export class CpuModel extends TapeModel<F32Buffer, I32Buffer, number> {
     return new Map([...this.weights].map(([n, w]) => [n, w.data.slice()]));
   }
 
+  /** The reference's `[B][Tq][Tk]` 0/1 mask. */
+  protected keyMask(B: number, Tq: number, Tk: number, keyLengths: readonly number[], causal: boolean): Uint8Array {
+    return attentionMask(B, Tq, Tk, { keyLengths, causal });
+  }
+
   /**
    * Each head's slice is packed contiguous so the matmul kernel can take it; masked scores
    * become -Infinity, which the softmax kernel turns into exact zeros (every query row keeps at
    * least one key).
    */
-  protected attend(q: F32Buffer, kk: F32Buffer, v: F32Buffer, call: AttentionCall): F32Buffer {
+  protected attend(q: F32Buffer, kk: F32Buffer, v: F32Buffer, call: AttentionCall<Uint8Array>): F32Buffer {
     const { dModel: d, nHeads: H } = this.config;
-    const { B, Tq, Tk } = call;
+    const { B, Tq, Tk, mask } = call;
     const dh = d / H;
-    const mask = attentionMask(B, Tq, Tk, { keyLengths: call.keyLengths, causal: call.causal });
     const ctx = this.k.alloc(B * Tq * d);
     const qh = this.k.alloc(Tq * dh);
     const kh = this.k.alloc(Tk * dh);

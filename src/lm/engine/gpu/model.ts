@@ -23,7 +23,7 @@ export interface GpuStep {
 }
 
 /** A model whose weights, gradients and optimizer moments are GPU buffers. */
-export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
+export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer, GpuIds> {
   /** 1 for the elements of matrices, 0 for vectors, in the packed order: which weights decay. */
   private readonly decayMask: GpuBuffer;
 
@@ -131,11 +131,16 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
     return out;
   }
 
+  /** The key lengths on the device: the mask kernel derives the rest (and causality) per score. */
+  protected keyMask(_B: number, _Tq: number, _Tk: number, keyLengths: readonly number[]): GpuIds {
+    return this.k.i32(keyLengths);
+  }
+
   /**
    * Each product covers every item and head at once, reading the heads' columns of the [rows, d]
    * projections in place; masked scores become -1e30, which softmax turns into exact zeros.
    */
-  protected attend(q: GpuBuffer, kk: GpuBuffer, v: GpuBuffer, call: AttentionCall): GpuBuffer {
+  protected attend(q: GpuBuffer, kk: GpuBuffer, v: GpuBuffer, call: AttentionCall<GpuIds>): GpuBuffer {
     const { dModel: d, nHeads: H } = this.config;
     const { B, Tq, Tk } = call;
     const dh = d / H;
@@ -148,7 +153,7 @@ export class GpuModel extends TapeModel<GpuBuffer, GpuIds, GpuBuffer> {
     const scoreCols: Strides = { batch: H * Tq * Tk, head: Tq * Tk, row: 1, col: Tk };
     const scores = this.k.alloc(B * H * Tq * Tk);
     this.k.matmulStrided(q, kk, scores, { m: Tq, n: Tk, k: dh, ...heads, alpha, a: rowsOf(Tq), b: colsOf(Tk), c: scoreRows });
-    this.k.attentionMask(scores, this.k.i32(call.keyLengths), B, H, Tq, Tk, call.causal);
+    this.k.attentionMask(scores, call.mask, B, H, Tq, Tk, call.causal);
     const probs = this.k.alloc(B * H * Tq * Tk);
     this.k.softmax(scores, probs, B * H * Tq, Tk);
     const ctx = this.k.alloc(B * Tq * d);

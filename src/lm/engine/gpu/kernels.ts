@@ -184,6 +184,23 @@ async function loadDawn(): Promise<GPU> {
   return mod.create([]);
 }
 
+/** The first adapter Dawn offers (a hardware one when there is one), or GpuUnavailableError. */
+async function openAdapter(): Promise<{ gpu: GPU; adapter: GPUAdapter; info: GpuAdapterInfo }> {
+  const gpu = await loadDawn();
+  let adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  adapter ??= await gpu.requestAdapter({ forceFallbackAdapter: true });
+  if (adapter === null) throw new GpuUnavailableError('Dawn found no WebGPU adapter (no Vulkan driver for a GPU, and no software one such as Mesa lavapipe)');
+  const raw = adapter.info as GPUAdapterInfo & { readonly isFallbackAdapter?: boolean };
+  const info: GpuAdapterInfo = {
+    vendor: raw.vendor,
+    architecture: raw.architecture,
+    device: raw.device,
+    description: raw.description,
+    fallback: raw.isFallbackAdapter === true || raw.architecture === 'software',
+  };
+  return { gpu, adapter, info };
+}
+
 /** GPU compute kernels on one WebGPU device. */
 export class GpuKernels {
   private readonly pipelines = new Map<KernelName, GPUComputePipeline>();
@@ -225,18 +242,7 @@ export class GpuKernels {
    * none, or only a software adapter and `allowFallback` is false.
    */
   static async create(options: GpuKernelsOptions = {}): Promise<GpuKernels> {
-    const gpu = await loadDawn();
-    let adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    adapter ??= await gpu.requestAdapter({ forceFallbackAdapter: true });
-    if (adapter === null) throw new GpuUnavailableError('Dawn found no WebGPU adapter (no Vulkan driver for a GPU, and no software one such as Mesa lavapipe)');
-    const raw = adapter.info as GPUAdapterInfo & { readonly isFallbackAdapter?: boolean };
-    const info: GpuAdapterInfo = {
-      vendor: raw.vendor,
-      architecture: raw.architecture,
-      device: raw.device,
-      description: raw.description,
-      fallback: raw.isFallbackAdapter === true || raw.architecture === 'software',
-    };
+    const { gpu, adapter, info } = await openAdapter();
     if (info.fallback && options.allowFallback === false) throw new GpuUnavailableError(`the only adapter is a software one (${info.description})`);
     const device = await adapter.requestDevice({
       requiredLimits: {
@@ -245,6 +251,11 @@ export class GpuKernels {
       },
     });
     return new GpuKernels(gpu, device, info);
+  }
+
+  /** Which adapter {@link create} would open, without opening a device on it. */
+  static async adapterInfo(): Promise<GpuAdapterInfo> {
+    return (await openAdapter()).info;
   }
 
   /** The largest tensor, in elements, one buffer can hold on this device. */

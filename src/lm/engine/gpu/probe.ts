@@ -5,9 +5,7 @@
 import { GpuKernels, GpuUnavailableError } from './kernels.js';
 
 try {
-  const kernels = await GpuKernels.create({ allowFallback: true });
-  process.stdout.write(JSON.stringify({ adapter: kernels.adapter }) + '\n');
-  await kernels.close();
+  process.stdout.write(JSON.stringify({ adapter: await GpuKernels.adapterInfo() }) + '\n');
 } catch (e) {
   process.stdout.write(JSON.stringify({ unavailable: e instanceof GpuUnavailableError ? e.reason : (e as Error).message }) + '\n');
 }

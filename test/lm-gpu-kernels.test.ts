@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adamwUpdate } from '../src/lm/reference/train.js';
-import { assertClose, crossEntropyInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
+import { assertClose, crossEntropyInputs, layerNormInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
 import { gpuSuite } from './helpers/gpu.js';
 
 const gpu = gpuSuite();
@@ -111,12 +111,8 @@ test('gpu kernels: layer norm forward and backward match float64 (mean far from 
   const eps = 1e-5;
   for (const [rows, d] of [...ROW_SHAPES, [4, 600] as const]) {
     const mark = g.mark();
-    const xs = randArray(rows * d, seed++, 2, 6);
-    const gs = randArray(d, seed++, 0.5, 1.5);
-    const bs = randArray(d, seed++);
-    const dys = randArray(rows * d, seed++);
-    const dg0 = randArray(d, seed++);
-    const db0 = randArray(d, seed++);
+    const { xs, gs, bs, dys, dg0, db0 } = layerNormInputs(rows, d, seed);
+    seed += 6;
     const ref = refLayerNorm(xs, gs, bs, dys, dg0, db0, rows, d, eps);
     const [x, gamma, y, mean, rstd] = [g.f32(xs), g.f32(gs), g.alloc(rows * d), g.alloc(rows), g.alloc(rows)];
     g.layerNorm(x, gamma, g.f32(bs), y, mean, rstd, rows, d, eps);

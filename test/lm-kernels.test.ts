@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CpuKernels, type F32Buffer } from '../src/lm/engine/cpu/kernels.js';
-import { assertClose, crossEntropyInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
+import { assertClose, crossEntropyInputs, layerNormInputs, MATMUL_SHAPES, randArray, refCrossEntropy, refGelu, refLayerNorm, refMatmul, refSoftmax, refSoftmaxBackward, rng, ROW_SHAPES } from './helpers/float64.js';
 
 const BUILDS = [false, true] as const;
 const THREADS = [1, 2, 3] as const;
@@ -128,12 +128,8 @@ test('kernels: layer norm forward and backward match float64 (mean far from 0)',
     const eps = 1e-5;
     for (const [rows, d] of ROW_SHAPES) {
       const mark = k2.mark();
-      const xs = randArray(rows * d, seed++, 2, 6);
-      const gs = randArray(d, seed++, 0.5, 1.5);
-      const bs = randArray(d, seed++);
-      const dys = randArray(rows * d, seed++);
-      const dg0 = randArray(d, seed++);
-      const db0 = randArray(d, seed++);
+      const { xs, gs, bs, dys, dg0, db0 } = layerNormInputs(rows, d, seed);
+      seed += 6;
       const [x, gamma, beta, y, mean, rstd] = [k2.f32(xs), k2.f32(gs), k2.f32(bs), k2.alloc(rows * d), k2.alloc(rows), k2.alloc(rows)];
       k2.layerNorm(x, gamma, beta, y, mean, rstd, rows, d, eps);
       const { y: refY, mean: refMean, rstd: refRstd, dx: refDx, dg: refDg, db: refDb } = refLayerNorm(xs, gs, bs, dys, dg0, db0, rows, d, eps);

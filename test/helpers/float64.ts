@@ -144,6 +144,18 @@ export function refLayerNorm(xs: Float32Array, gs: Float32Array, bs: Float32Arra
   return { y, mean, rstd, dx, dg, db };
 }
 
+/** Seeded layer-norm inputs (seeds `seed` to `seed + 5`): x with its mean far from 0, gamma, beta, dy, and the parameter gradients added into. */
+export function layerNormInputs(rows: number, d: number, seed: number) {
+  return {
+    xs: randArray(rows * d, seed, 2, 6),
+    gs: randArray(d, seed + 1, 0.5, 1.5),
+    bs: randArray(d, seed + 2),
+    dys: randArray(rows * d, seed + 3),
+    dg0: randArray(d, seed + 4),
+    db0: randArray(d, seed + 5),
+  };
+}
+
 export function refGelu(x: number): { y: number; dy: number } {
   const c = Math.sqrt(2 / Math.PI);
   const u = c * (x + 0.044715 * x ** 3);

@@ -291,6 +291,21 @@ function trainingBatches(): { batches: ReturnType<typeof makeBatch>[]; tokens: (
   return { batches, tokens, pair };
 }
 
+/** The decode figures' weights seed and output length. */
+const DECODE_SEED = 2;
+const DECODE_MAX_LEN = 32;
+
+/** 8 sources of 48 tokens (seeded), the same for every engine. */
+function decodeSources(): number[][] {
+  const rng = new Rng(3);
+  return Array.from({ length: 8 }, () => Array.from({ length: 48 }, () => 4 + rng.int(TRAIN_CONFIG.vocab - 4)));
+}
+
+/** Output tokens of a search, counted per hypothesis row as a decoder produces them. */
+function produced(hyps: ReturnType<typeof beamSearch>, beam: number): number {
+  return hyps.reduce((a, h) => a + Math.max(...h.map((x) => x.steps.length)), 0) * beam;
+}
+
 // ---- the GPU backend ---------------------------------------------------------------------------
 
 /**
@@ -341,18 +356,16 @@ async function gpuFigures(runs: number, shapes: readonly ShapeResult[], training
     }
     const trainRate = count / ((performance.now() - t0) / 1000);
     out['training'] = { gpu_tokens_per_s: round(trainRate, 1), ratio_vs_cpu: round(trainRate / training['cpu_tokens_per_s']!, 3) };
-    const params = initParams(TRAIN_CONFIG, 2);
-    const decodeModel = GpuModel.fromParams(kernels, TRAIN_CONFIG, params);
-    const rng = new Rng(3);
-    const sources = Array.from({ length: 8 }, () => Array.from({ length: 48 }, () => 4 + rng.int(TRAIN_CONFIG.vocab - 4)));
+    const decodeModel = GpuModel.fromParams(kernels, TRAIN_CONFIG, initParams(TRAIN_CONFIG, DECODE_SEED));
+    const sources = decodeSources();
     const decode: Record<string, number> = {};
     for (const beam of [1, 4]) {
       const decoder = new GpuIncrementalDecoder(decodeModel, sources);
       const t1 = performance.now();
-      const hyps = await beamSearchAsync(TRAIN_CONFIG, sources, { beam, maxLen: 32, decoder });
+      const hyps = await beamSearchAsync(TRAIN_CONFIG, sources, { beam, maxLen: DECODE_MAX_LEN, decoder });
       const seconds = (performance.now() - t1) / 1000;
       decoder.close();
-      const rate = (hyps.reduce((a, h) => a + Math.max(...h.map((x) => x.steps.length)), 0) * beam) / seconds;
+      const rate = produced(hyps, beam) / seconds;
       decode[`gpu_beam${beam}_tokens_per_s`] = round(rate, 1);
       decode[`beam${beam}_ratio_vs_cpu`] = round(rate / decoding[`cpu_beam${beam}_tokens_per_s`]!, 3);
     }
@@ -379,11 +392,8 @@ await main();
  */
 async function decodeThroughput(threads: number): Promise<Record<string, number>> {
   const config = TRAIN_CONFIG;
-  const params = initParams(config, 2);
-  const rng = new Rng(3);
-  const sources = Array.from({ length: 8 }, () => Array.from({ length: 48 }, () => 4 + rng.int(config.vocab - 4)));
-  const maxLen = 32;
-  const produced = (hyps: ReturnType<typeof beamSearch>, beam: number): number => hyps.reduce((a, h) => a + Math.max(...h.map((x) => x.steps.length)), 0) * beam;
+  const params = initParams(config, DECODE_SEED);
+  const sources = decodeSources();
   const kernels = await CpuKernels.create({ threads, relaxedSimd: false });
   const out: Record<string, number> = {};
   try {
@@ -391,7 +401,7 @@ async function decodeThroughput(threads: number): Promise<Record<string, number>
     for (const beam of [1, 4]) {
       const decoder = new CpuIncrementalDecoder(model, sources);
       const t0 = performance.now();
-      const hyps = beamSearch(params, config, sources, { beam, maxLen, decoder });
+      const hyps = beamSearch(params, config, sources, { beam, maxLen: DECODE_MAX_LEN, decoder });
       const seconds = (performance.now() - t0) / 1000;
       decoder.close();
       out[`cpu_beam${beam}_tokens_per_s`] = round(produced(hyps, beam) / seconds, 1);

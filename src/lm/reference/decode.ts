@@ -46,20 +46,30 @@ export interface EncodedSources {
 }
 
 /**
+ * A batch of sources padded into one `[size, srcLen]` id array, with their lengths, for every
+ * engine's incremental decoder. `who` names the caller in errors: no sources, a source longer
+ * than `maxLen`, or an empty one.
+ */
+export function packSources(sources: readonly (readonly number[])[], who: string, maxLen = Infinity): { src: Int32Array; size: number; srcLen: number; lengths: number[] } {
+  if (sources.length === 0) throw new RangeError(`${who}: no sources`);
+  const size = sources.length;
+  const srcLen = Math.max(...sources.map((s) => s.length));
+  if (srcLen > maxLen) throw new RangeError(`${who}: a source of ${srcLen} tokens exceeds maxLen ${maxLen}`);
+  const src = new Int32Array(size * srcLen);
+  sources.forEach((s, b) => {
+    if (s.length === 0) throw new RangeError(`${who}: source ${b} is empty`);
+    src.set(s, b * srcLen);
+  });
+  return { src, size, srcLen, lengths: sources.map((s) => s.length) };
+}
+
+/**
  * Encodes `sources` (token ids, EOS included if the model was trained with it) as one padded
  * batch. Padding is masked in the encoder, so each source's rows equal those of encoding it alone.
  */
 export function encodeSources(params: Params, config: ModelConfig, sources: readonly (readonly number[])[]): EncodedSources {
   validateConfig(config);
-  if (sources.length === 0) throw new RangeError('encodeSources: no sources');
-  sources.forEach((s, b) => {
-    if (s.length === 0) throw new RangeError(`encodeSources: source ${b} is empty`);
-  });
-  const size = sources.length;
-  const srcLen = Math.max(...sources.map((s) => s.length));
-  const ids = new Int32Array(size * srcLen);
-  sources.forEach((s, b) => ids.set(s, b * srcLen));
-  const lengths = sources.map((s) => s.length);
+  const { src: ids, size, srcLen, lengths } = packSources(sources, 'encodeSources');
   const enc = encode(params, config, ids, lengths, size, srcLen);
   const crossKeys: Tensor[] = [];
   const crossValues: Tensor[] = [];

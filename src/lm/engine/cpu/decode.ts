@@ -5,7 +5,7 @@
 // vocabulary-sized output), on the f32 values widened exactly. It plugs into `beamSearch` through
 // `StepDecoder`, so greedy and beam search run on either engine.
 
-import { attendRow, DecoderState, type StepDecoder, type StepOutput } from '../../reference/decode.js';
+import { attendRow, DecoderState, packSources, type StepDecoder, type StepOutput } from '../../reference/decode.js';
 import { fromArray, type Tensor } from '../../reference/tensor.js';
 import type { F32Buffer } from './kernels.js';
 import type { CpuModel } from './model.js';
@@ -24,18 +24,9 @@ export class CpuIncrementalDecoder implements StepDecoder {
     private readonly model: CpuModel,
     sources: readonly (readonly number[])[],
   ) {
-    if (sources.length === 0) throw new RangeError('CpuIncrementalDecoder: no sources');
     const { k, config } = model;
+    const { src, size, srcLen, lengths } = packSources(sources, 'CpuIncrementalDecoder', config.maxLen);
     this.mark = k.mark();
-    const size = sources.length;
-    const srcLen = Math.max(...sources.map((s) => s.length));
-    if (srcLen > config.maxLen) throw new RangeError(`CpuIncrementalDecoder: a source of ${srcLen} tokens exceeds maxLen ${config.maxLen}`);
-    const src = new Int32Array(size * srcLen);
-    sources.forEach((s, b) => {
-      if (s.length === 0) throw new RangeError(`CpuIncrementalDecoder: source ${b} is empty`);
-      src.set(s, b * srcLen);
-    });
-    const lengths = sources.map((s) => s.length);
     this.encoded = { size, srcLen, lengths };
     const d = config.dModel;
     const stepMark = k.mark();

@@ -5,7 +5,7 @@
 // the logits and the cross-attention: one round trip per step, none per op. Beam search drives it
 // through `beamSearchAsync`; reordering rows gathers the cache rows on the device.
 
-import type { AsyncStepDecoder, DecodingRows, StepOutput } from '../../reference/decode.js';
+import { type AsyncStepDecoder, type DecodingRows, packSources, type StepOutput } from '../../reference/decode.js';
 import { fromArray } from '../../reference/tensor.js';
 import type { GpuBuffer, GpuIds, GpuKernels, Strides } from './kernels.js';
 import type { GpuModel } from './model.js';
@@ -128,21 +128,14 @@ export class GpuIncrementalDecoder implements AsyncStepDecoder<GpuDecoderState> 
     private readonly model: GpuModel,
     sources: readonly (readonly number[])[],
   ) {
-    if (sources.length === 0) throw new RangeError('GpuIncrementalDecoder: no sources');
     const { k, config } = model;
     this.k = k;
     this.layers = config.decoderLayers;
     this.d = config.dModel;
-    const size = sources.length;
-    const srcLen = Math.max(...sources.map((s) => s.length));
-    if (srcLen > config.maxLen) throw new RangeError(`GpuIncrementalDecoder: a source of ${srcLen} tokens exceeds maxLen ${config.maxLen}`);
-    const src = new Int32Array(size * srcLen);
+    const { src, size, srcLen, lengths } = packSources(sources, 'GpuIncrementalDecoder', config.maxLen);
     sources.forEach((s, b) => {
-      if (s.length === 0) throw new RangeError(`GpuIncrementalDecoder: source ${b} is empty`);
       for (const id of s) if (!Number.isInteger(id) || id < 0 || id >= config.vocab) throw new RangeError(`GpuIncrementalDecoder: token ${id} of source ${b} is outside the vocabulary [0, ${config.vocab})`);
-      src.set(s, b * srcLen);
     });
-    const lengths = sources.map((s) => s.length);
     this.encoded = { size, srcLen, lengths };
     const d = config.dModel;
     this.mark = k.mark();

@@ -62,12 +62,27 @@ function expShifted(x: usize, y: usize, n: i32, m: f32): f32 {
   return s;
 }
 
-/** y[i] *= a for i < n. */
+/** The smallest normal f32, 2^-126. */
+const MIN_NORMAL: f32 = 1.17549435e-38;
+
+/**
+ * y[i] *= a for i < n, with results below f32's normal range flushed to 0. The rows scaled here
+ * are probabilities (softmax, and cross-entropy's gradient): a score ~87 below its row's maximum
+ * would otherwise give a subnormal, which the matrix products downstream pay for on Intel CPUs
+ * (see vexp), and which carries no weight in a sum of such rows.
+ */
 function scaleRow(y: usize, n: i32, a: f32): void {
   const va = f32x4.splat(a);
+  const tiny = f32x4.splat(MIN_NORMAL);
   let i = 0;
-  for (; i + 4 <= n; i += 4) vs(y, i, f32x4.mul(vl(y, i), va));
-  for (; i < n; i++) setf(y, i, f(y, i) * a);
+  for (; i + 4 <= n; i += 4) {
+    const v = f32x4.mul(vl(y, i), va);
+    vs(y, i, v128.and(v, f32x4.ge(f32x4.abs(v), tiny)));
+  }
+  for (; i < n; i++) {
+    const v = f(y, i) * a;
+    setf(y, i, Mathf.abs(v) < MIN_NORMAL ? 0 : v);
+  }
 }
 
 /**

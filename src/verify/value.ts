@@ -39,6 +39,10 @@ export interface SVal {
   readonly op?: TermOp;
   /** Set when the value is `x * k / 2^t` (rounded down) for an n-bit `x` (see `shifted` below). */
   readonly scaled?: Scaled;
+  /** Set when the value's low bits are `x * k / 2^t` (rounded down) for a signed `x` (see `signedQuotient`). */
+  readonly sscaled?: SignedScaled;
+  /** Set when the value is the sign mask of `x` (`x >> (w-1)`, arithmetic: 0 or -1). */
+  readonly signOf?: SVal;
   t?: SymBV;
 }
 
@@ -48,6 +52,35 @@ export interface Scaled {
   readonly n: number;
   readonly k: bigint;
   readonly t: number;
+}
+
+/**
+ * A value whose low `bits` bits are floor(x * k / 2^t) mod 2^bits, with x the n-bit value `x`
+ * read as signed and k any integer: how a signed division by a constant is computed (a signed
+ * multiply-high by a magic number, perhaps an add of x, an arithmetic shift). Only the low bits
+ * are tracked because the steps wrap: a logical shift of a negative product, a 32-bit add.
+ */
+export interface SignedScaled {
+  readonly x: SVal;
+  readonly n: number;
+  readonly k: bigint;
+  readonly t: number;
+  readonly bits: number;
+}
+
+/**
+ * The divisor d for which floor(x * k / 2^t) + (x < 0 ? 1 : 0) = trunc(x / d) for every n-bit
+ * signed x, if there is one. With k = ceil(2^t / d) and e = k*d - 2^t, the identity holds when
+ * 0 < e and e * 2^(n-1) <= 2^t: for x >= 0, x*e/(d*2^t) < 1/d keeps the floor at floor(x/d); for
+ * x < 0 the same bound keeps floor(x*k/2^t) at ceil(x/d) - 1, never below, and e > 0 keeps it
+ * from reaching ceil(x/d) when d divides x. (The argument of Hacker's Delight 10-4, for any n.)
+ */
+export function signedMagicDivisor(n: number, k: bigint, t: number): bigint | undefined {
+  if (k <= 1n || t < n - 1) return undefined;
+  const p = 1n << BigInt(t);
+  const d = (p + k - 1n) / k;
+  const e = k * d - p;
+  return d > 1n && d < 1n << BigInt(n - 1) && (p + d - 1n) / d === k && e > 0n && e << BigInt(n - 1) <= p ? d : undefined;
 }
 
 /**
@@ -65,6 +98,7 @@ export function magicDivisor(n: number, k: bigint, t: number): bigint | undefine
 /** The structure of a term that the rewrites recognise. */
 export type TermOp =
   | { readonly name: 'mul' | 'udiv' | 'sdiv'; readonly args: readonly [SVal, SVal] }
+  | { readonly name: 'shl' | 'lshr'; readonly arg: SVal; readonly by: number }
   | { readonly name: 'zext' | 'sext'; readonly from: number; readonly arg: SVal }
   | { readonly name: 'ite'; readonly cond: SBool; readonly then: SVal; readonly else: SVal };
 
@@ -286,7 +320,9 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     if (lo === 0 && (a.op?.name === 'zext' || a.op?.name === 'sext') && hi === a.op.from - 1) return a.op.arg;
     // Bits of a scaled product that hold all of it are a shift of it.
     if (a.scaled && bitLength(a.scaled.k) + a.scaled.n - a.scaled.t - lo <= hi - lo + 1) return shifted(L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo)), a.scaled, lo);
-    return L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo));
+    const v = L(hi - lo + 1, () => sym.extract(w, T(a), hi, lo));
+    // Bits lo..hi of floor(x*k/2^t) are floor(x*k/2^(t+lo)) modulo 2^(hi-lo+1).
+    return a.sscaled && hi < a.sscaled.bits ? { ...v, sscaled: { ...a.sscaled, t: a.sscaled.t + lo, bits: hi - lo + 1 } } : v;
   }
   function concat(wh: number, hi: SVal, wl: number, lo: SVal): SVal {
     if (hi.c !== undefined && lo.c !== undefined) return K(wh + wl, concrete.concat(wh, hi.c, wl, lo.c));
@@ -307,12 +343,52 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
    */
   const shifted = (v: SVal, s: Scaled, by: number): SVal => {
     const scaled = { ...s, t: s.t + by };
-    const d = magicDivisor(scaled.n, scaled.k, scaled.t);
-    if (d === undefined || v.w < scaled.n) return { ...v, scaled };
-    const q = udivOp(scaled.n, scaled.x, K(scaled.n, d));
+    // A dividend shifted right first (x / 1000 as (x >> 3) * k >> 68) has that many fewer bits,
+    // and floor(floor(y / 2^s) / d) = floor(y / (d * 2^s)): the quotient is of y itself.
+    const pre = scaled.x.op?.name === 'lshr' && scaled.x.op.arg.w === scaled.n ? scaled.x.op : undefined;
+    const d = magicDivisor(scaled.n - (pre?.by ?? 0), scaled.k, scaled.t);
+    if (d === undefined || v.w < scaled.n || (pre && d << BigInt(pre.by) >= 1n << BigInt(scaled.n))) return { ...v, scaled };
+    const q = pre ? udivOp(scaled.n, pre.arg, K(scaled.n, d << BigInt(pre.by))) : udivOp(scaled.n, scaled.x, K(scaled.n, d));
     return v.w === scaled.n ? q : { ...L(v.w, () => sym.zext(scaled.n, T(q), v.w)), op: { name: 'zext', from: scaled.n, arg: q } };
   };
   const udivOp = (w: number, a: SVal, b: SVal): SVal => withOp(udivTerm(w, a, b), { name: 'udiv', args: [a, b] });
+  const sdivOp = (w: number, a: SVal, b: SVal): SVal => withOp(sdivTerm(w, a, b), { name: 'sdiv', args: [a, b] });
+  /** `sext(x) * k`, or `x * k` at x's own width, as a signed scaled product (exact modulo 2^w). */
+  const signedProduct = (w: number, a: SVal, b: SVal): SignedScaled | undefined => {
+    const [x, k] = b.c !== undefined ? [a, b.c] : [b, a.c];
+    if (k === undefined || x.c !== undefined) return undefined;
+    return x.op?.name === 'sext' ? { x: x.op.arg, n: x.op.from, k: BigInt.asIntN(w, k), t: 0, bits: w } : { x, n: w, k: BigInt.asIntN(w, k), t: 0, bits: w };
+  };
+  /**
+   * A signed scaled product shifted right arithmetically by `by`: still exact when the w-bit
+   * value is all of floor(x*k/2^t), which holds when |x*k/2^t| stays under 2^(w-1) - 1.
+   */
+  const signedShift = (w: number, s: SignedScaled, by: number): SignedScaled | undefined => {
+    const k = s.k < 0n ? -s.k : s.k;
+    if (s.bits < w || k << BigInt(s.n - 1) >= ((1n << BigInt(w - 1)) - 1n) << BigInt(s.t)) return undefined;
+    return { ...s, t: s.t + by, bits: w };
+  };
+  /**
+   * `a + b` when one is a signed scaled product and the other is its x (gcc adds x back when the
+   * magic number does not fit in a signed word): floor(x*k/2^t) + x = floor(x*(k + 2^t)/2^t).
+   */
+  const addBack = (w: number, a: SVal, b: SVal): SignedScaled | undefined => {
+    for (const [p, q] of [[a, b], [b, a]] as const) {
+      const s = p.sscaled;
+      if (s && s.bits >= w && s.n === w && same(q, s.x)) return { ...s, k: s.k + (1n << BigInt(s.t)), bits: w };
+    }
+    return undefined;
+  };
+  /**
+   * `a - b` as a signed division by a constant: a is floor(x*k/2^t) and b the sign mask of x, so
+   * the difference adds 1 for negative x, rounding the quotient toward zero as C does.
+   */
+  const signedQuotient = (w: number, a: SVal, b: SVal): SVal | undefined => {
+    const s = a.sscaled;
+    if (!s || s.bits < w || s.n !== w || !b.signOf || !same(b.signOf, s.x)) return undefined;
+    const divisor = signedMagicDivisor(s.n, s.k, s.t);
+    return divisor === undefined ? undefined : sdivOp(w, s.x, K(w, divisor));
+  };
   /** `zext(x) * k` as a scaled product, when the product cannot wrap. */
   const scaledProduct = (w: number, a: SVal, b: SVal): Scaled | undefined => {
     const [x, k] = b.c !== undefined ? [a, b.c] : [b, a.c];
@@ -331,6 +407,9 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const remainder = (w: number, n: SVal, p: SVal): SVal | undefined => {
     if (p.op?.name !== 'mul') return undefined;
     for (const [q, m] of [p.op.args, [p.op.args[1], p.op.args[0]] as const]) {
+      // q = n / m itself (a constant divisor, or a rewritten magic division): n - (n / m) * m is
+      // the remainder for every m in SMT-LIB's semantics too (at m = 0 both sides are n).
+      if ((q.op?.name === 'udiv' || q.op?.name === 'sdiv') && same(q.op.args[0], n) && same(q.op.args[1], m)) return q.op.name === 'udiv' ? d.urem(w, n, m) : d.srem(w, n, m);
       // q = ite(m == 0, 0, n / m)
       if (q.op?.name !== 'ite' || q.op.then.c !== 0n || !q.op.cond.eq) continue;
       const [x, zero] = q.op.cond.eq;
@@ -373,7 +452,10 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
         const [p, q] = a.part === 'page' ? [a, b] : [b, a];
         if (p.part === 'page' && q.part === 'lo12' && p.base === q.base && p.off === q.off) return based(p.base!, p.off);
       }
-      return add(w, a, b);
+      // q << s + q is q * (2^s + 1): how gcc multiplies by 3, 5, 9 (then `n - q*3` is a remainder).
+      for (const [p, q] of [[a, b], [b, a]] as const) if (p.op?.name === 'shl' && same(p.op.arg, q)) return d.mul(w, q, K(w, (1n << BigInt(p.op.by)) + 1n));
+      const sscaled = addBack(w, a, b);
+      return sscaled ? { ...add(w, a, b), sscaled } : add(w, a, b);
     },
     sub(w, a, b) {
       if (isK(b, 0n)) return a;
@@ -381,12 +463,14 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
         if (b.c !== undefined) return based(a.base, a.off - b.c);
         if (b.base === a.base && b.part === 'full') return K(64, a.off - b.off);
       }
-      return remainder(w, a, b) ?? sub(w, a, b);
+      return remainder(w, a, b) ?? signedQuotient(w, a, b) ?? sub(w, a, b);
     },
     mul(w, a, b) {
       const v = withOp(mulTerm(w, a, b), { name: 'mul', args: [a, b] });
-      const scaled = v.c === undefined ? scaledProduct(w, a, b) : undefined;
-      return scaled ? { ...v, scaled } : v;
+      if (v.c !== undefined) return v;
+      const scaled = scaledProduct(w, a, b);
+      const sscaled = signedProduct(w, a, b);
+      return { ...v, ...(scaled ? { scaled } : {}), ...(sscaled ? { sscaled } : {}) };
     },
     udiv: divides(udivOp),
     urem: divides(bin('urem')),
@@ -404,9 +488,24 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
     or: (w, a, b) => (isK(a, 0n) ? b : isK(b, 0n) ? a : or(w, a, b)),
     xor: (w, a, b) => (isK(a, 0n) ? b : isK(b, 0n) ? a : xor(w, a, b)),
     not: (w, a) => (a.c !== undefined ? K(w, ~a.c) : L(w, () => sym.not(w, T(a)))),
-    shl: (w, a, s) => (isK(s, 0n) ? a : shl(w, a, s)),
-    lshr: (w, a, s) => (isK(s, 0n) ? a : a.scaled && s.c !== undefined && s.c < BigInt(w) ? shifted(lshr(w, a, s), a.scaled, Number(s.c)) : lshr(w, a, s)),
-    ashr: (w, a, s) => (isK(s, 0n) ? a : ashr(w, a, s)),
+    shl: (w, a, s) => (isK(s, 0n) ? a : s.c !== undefined && s.c < BigInt(w) ? withOp(shl(w, a, s), { name: 'shl', arg: a, by: Number(s.c) }) : shl(w, a, s)),
+    lshr(w, a, s) {
+      if (isK(s, 0n)) return a;
+      if (s.c === undefined || s.c >= BigInt(w)) return lshr(w, a, s);
+      const by = Number(s.c);
+      if (a.scaled) return shifted(lshr(w, a, s), a.scaled, by);
+      const v = withOp(lshr(w, a, s), { name: 'lshr', arg: a, by });
+      // The low w - by bits of floor(x*k/2^t) >> by are floor(x*k/2^(t+by)) modulo 2^(w-by).
+      return a.sscaled && a.sscaled.bits > by && v.c === undefined ? { ...v, sscaled: { ...a.sscaled, t: a.sscaled.t + by, bits: a.sscaled.bits - by } } : v;
+    },
+    ashr(w, a, s) {
+      if (isK(s, 0n)) return a;
+      const v = ashr(w, a, s);
+      if (s.c === undefined || s.c >= BigInt(w) || v.c !== undefined) return v;
+      if (s.c === BigInt(w - 1)) return { ...v, signOf: a };
+      const sscaled = a.sscaled && signedShift(w, a.sscaled, Number(s.c));
+      return sscaled ? { ...v, sscaled } : v;
+    },
     rotr: bin('rotr'),
     clz: (w, a) => (a.c !== undefined ? K(w, concrete.clz(w, a.c)) : L(w, () => sym.clz(w, T(a)))),
     rbit: (w, a) => (a.c !== undefined ? K(w, concrete.rbit(w, a.c)) : L(w, () => sym.rbit(w, T(a)))),

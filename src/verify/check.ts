@@ -399,7 +399,9 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
       }
       const open = results.find((r) => !r.infeasible && r.verdict.kind !== 'PROVEN');
       if (open) {
-        result = open;
+        // What the context-free check found is still worth knowing when the paths settled nothing.
+        const free = alone.verdict.kind === 'REFUTED' ? alone.verdict.counterexample.diverged[0] : undefined;
+        result = open.verdict.kind === 'UNSUPPORTED' && free ? { verdict: { kind: 'UNSUPPORTED', reason: `${open.verdict.reason}; from some state in R at the block's entry, which those paths may not reach, the two sides differ (${free})` } } : open;
         break;
       }
       const z3 = results.some((r) => r.verdict.kind === 'PROVEN' && r.verdict.by === 'z3');
@@ -450,9 +452,8 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     case 'infeasible':
       return { verdict: { kind: 'UNSUPPORTED', reason: 'the path into the block cannot be taken under R' }, infeasible: true };
     case 'unknown': {
-      const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
-      if (found) return found;
-      return { verdict: { kind: 'TESTED', tests: ran + tests * EXTRA_TESTS, reason: proof.reason } };
+      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
+      return search.found ?? testedOrNot(ran + search.ran, proof.reason);
     }
     case 'counterexample': {
       const drop = droppable(rel, proof.failed);
@@ -461,10 +462,9 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       if (replay.status === 'ran' && replay.failures.length > 0) return refuted(ctx, rel, bs, context, replay, proof.entry, 'z3');
       // The solver's model does not replay: the two interpretations disagree. Never guess; look
       // harder for a concrete counterexample, and otherwise report what testing showed.
-      const found = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
-      if (found) return found;
+      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
       const what = proof.failed.map((o) => o.what).join('; ');
-      return { verdict: { kind: 'TESTED', tests: ran + tests * EXTRA_TESTS, reason: `Z3 found a counterexample (${what}) that the emulator does not reproduce` } };
+      return search.found ?? testedOrNot(ran + search.ran, `Z3 found a counterexample (${what}) that the emulator does not reproduce`);
     }
   }
 }
@@ -499,15 +499,31 @@ function failedRun(ctx: PairContext, rel: FunctionRelation, bs: number, context:
 /** When the proof does not settle a block, this many times more random states are tried. */
 const EXTRA_TESTS = 16;
 
-/** More random testing, for blocks the prover could not settle: a REFUTED verdict, or nothing. */
-function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): Settled | undefined {
+/**
+ * More random testing, for blocks the prover could not settle: a REFUTED verdict if a run fails,
+ * and how many runs counted (those that followed the path context).
+ */
+function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): { readonly found?: Settled; readonly ran: number } {
   const seed = (opts.seed ?? 1) * 7_777_777 + bs * 104_729;
+  let ran = 0;
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
     const entry = randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
-    if (run.status === 'ran' && run.failures.length > 0) return failedRun(ctx, rel, bs, context, weaken, run, entry);
+    if (run.status !== 'ran') continue;
+    ran++;
+    if (run.failures.length > 0) return { found: failedRun(ctx, rel, bs, context, weaken, run, entry), ran };
   }
-  return undefined;
+  return { ran };
+}
+
+/**
+ * TESTED with the number of runs that really followed the path into the block. Behind a path
+ * whose branches random states rarely take (a field equal to 5), none may have: then nothing was
+ * tested, and saying TESTED would claim a check that never ran.
+ */
+function testedOrNot(tests: number, reason: string): Settled {
+  if (tests > 0) return { verdict: { kind: 'TESTED', tests, reason } };
+  return { verdict: { kind: 'UNSUPPORTED', reason: `${reason}, and no random state followed the path into the block, so nothing was tested` } };
 }
 
 /**

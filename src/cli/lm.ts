@@ -10,7 +10,7 @@ import { isaNames, parseAsm } from '../asm/index.js';
 import { canonicalText } from '../data/pairs.js';
 import { detectIsa } from '../asm/detect.js';
 import { loadModel, MODEL_FILES } from '../lm/checkpoint.js';
-import { EOS } from '../lm/reference/model.js';
+import { EOS, parameterCount } from '../lm/reference/model.js';
 import { beamSearch, beamSearchAsync } from '../lm/reference/decode.js';
 import { CpuModel } from '../lm/engine/cpu/model.js';
 import { CpuIncrementalDecoder } from '../lm/engine/cpu/decode.js';
@@ -107,7 +107,7 @@ export async function runDecode(cmd: DecodeCommand): Promise<DecodeSummary> {
   const limit = cmd.maxLen ?? model.config.maxLen - 1;
   // Beam 1 without a length penalty is exactly greedy decoding.
   const options = { beam: cmd.beam, maxLen: limit, topK: cmd.topK, lengthPenalty: cmd.beam === 1 ? 0 : 0.6 };
-  const backend = await openBackend(cmd.backend);
+  const backend = await openBackend(cmd.backend, { decode: { rows: cmd.beam, parameters: parameterCount(model.params) } });
   let hyps;
   try {
     if (backend.name === 'gpu') {

@@ -6,6 +6,10 @@
 // - The result's buffer is an object of its own: copying a structure argument into it 16 bytes at
 //   a time (AArch64) or 8 (RISC-V) is the same copy. No register result is compared: RISC-V
 //   returns the buffer's address in a0, AArch64 does not.
+// - Frame objects (the structs fixture's main): the by-reference copies of structure arguments lie
+//   at different places on the two ISAs, and their addresses are passed to the callees. They are
+//   paired as objects, and the addresses passed are related through the pair; a call passed the
+//   wrong offset into the copy is REFUTED.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +17,8 @@ import type { Program } from '../src/ir/program.js';
 import { createVerifier } from '../src/verify/check.js';
 import { type CrossIsa, crossCompile } from './helpers/cross.js';
 import { returnedValues } from '../src/verify/infer.js';
+import { readFileSync } from 'node:fs';
+import { repoPath } from './helpers/golden.js';
 
 // The structs fixture's make_big and scale, which stop 10 left REFUTED.
 const C = `
@@ -63,4 +69,50 @@ test('reading the slot of the result address instead of the argument is REFUTED'
   const ctx = { ...gold, target: { ...gold.target, program: load('riscv64', lines.join('\n')) } };
   const verdict = await verifier.checkBlock(ctx, relation, 0);
   assert.equal(verdict.kind, 'REFUTED', JSON.stringify(verdict));
+});
+
+// The whole structs fixture: main makes the copies for sum_big and scale.
+const structs = crossCompile('structs', readFileSync(repoPath('test/fixtures/c/structs.c'), 'utf8'), ['-std=c11']);
+const loadStructs = (isa: CrossIsa, text = structs[isa].text): Program => structs[isa].load(text);
+
+test('structs main: the argument copies are one frame object pair, and no block is refuted', async () => {
+  for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+    const report = await verifier.verifyPrograms(loadStructs(from), loadStructs(to), { functions: ['main'] });
+    const main = report.functions.find((x) => x.name === 'main')!;
+    // sp+64 on AArch64 (CFA-224), -288(s0) on RISC-V, 40 bytes (struct big; struct mixed reuses it).
+    const object = from === 'aarch64' ? '[CFA-224]~[CFA-288]:40' : '[CFA-288]~[CFA-224]:40';
+    assert.deepEqual(main.frame.slots, [object], `${from}->${to}`);
+    const refuted = main.blocks.filter((b) => b.verdict.kind === 'REFUTED');
+    assert.deepEqual(refuted, [], `${from}->${to}`);
+    // The copies' and the loop's blocks are proven, or say why not.
+    for (const b of main.blocks) if (b.verdict.kind === 'TESTED' || b.verdict.kind === 'UNSUPPORTED') assert.ok(b.verdict.reason.length > 0);
+  }
+});
+
+/** The structs fixture with the address passed to sum_big moved 8 bytes into the copy, on one side. */
+function wrongCopyOffset(isa: CrossIsa): string {
+  const [from, to] = isa === 'aarch64' ? ['\tadd\tx0, sp, 64\n\tbl\tsum_big', '\tadd\tx0, sp, 72\n\tbl\tsum_big'] : ['\taddi\ta5,s0,-288\n\tmv\ta0,a5\n\tcall\tsum_big', '\taddi\ta5,s0,-280\n\tmv\ta0,a5\n\tcall\tsum_big'];
+  const text = structs[isa].text;
+  assert.equal(text.split(from).length, 2, `one call of sum_big on ${isa}`);
+  return text.replace(from, to);
+}
+
+test('structs main: passing sum_big the wrong offset into the copy is REFUTED', async () => {
+  for (const isa of ['aarch64', 'riscv64'] as const) {
+    for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+      // With R inferred from the mutant itself.
+      const program = (side: CrossIsa): Program => loadStructs(side, side === isa ? wrongCopyOffset(isa) : undefined);
+      const report = await verifier.verifyPrograms(program(from), program(to), { functions: ['main'] });
+      const main = report.functions.find((x) => x.name === 'main')!;
+      assert.ok(main.blocks.some((b) => b.verdict.kind === 'REFUTED'), `${isa} mutant, ${from}->${to}`);
+    }
+  }
+  // Under the R of the gold pair: the address passed is not the copy's partner.
+  const gold = verifier.pairContexts(loadStructs('aarch64'), loadStructs('riscv64')).pairs.find((p) => p.name === 'main')!;
+  const { relation } = await verifier.checkFunction(gold);
+  const mutant = verifier.pairContexts(loadStructs('aarch64'), loadStructs('riscv64', wrongCopyOffset('riscv64'))).pairs.find((p) => p.name === 'main')!;
+  const call = [...relation.escapes!.keys()][0]!;
+  const verdict = await verifier.checkBlock(mutant, relation, call);
+  assert.equal(verdict.kind, 'REFUTED', JSON.stringify(verdict));
+  assert.ok(verdict.kind === 'REFUTED' && verdict.counterexample.diverged.some((d) => d.includes('the address of a paired frame object')), JSON.stringify(verdict));
 });

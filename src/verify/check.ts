@@ -14,14 +14,15 @@ import { symbolicDomain } from '../isa/symbolic.js';
 import { loadZ3 } from './z3.js';
 import { fixedLayout } from '../emu/machine.js';
 import { RELATION_ABI } from './abi.js';
-import { type ConcreteEntry, type PairRun, randomEntry, runPair } from './concrete.js';
+import { type ConcreteEntry, type PairRun, randomEntry, runPair, unspecifiedOnly } from './concrete.js';
 import { hasJumpTable, matchBlocks, shape, splitEdges, unitOf } from './correspond.js';
 import { localData, pairDataLabels } from './data.js';
 import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation } from './infer.js';
-import type { Obligation, PairSite } from './obligations.js';
+import { type Obligation, type PairSite, pairImage } from './obligations.js';
+import { concrete } from '../isa/concrete.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, samePair, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 export type { ContextOptions };
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
@@ -114,6 +115,10 @@ export const ASSUMPTIONS = [
   'the buffer for a structure result (x8 on AArch64, the hidden first argument on RISC-V) lies 64 KiB or more apart from the values of the other integer arguments',
 ];
 
+/** Added to ASSUMPTIONS where R pairs frame objects (see SlotPair). */
+export const FRAME_OBJECT_ASSUMPTION =
+  'a callee given the address of a frame object that the two sides keep at different places (a copy of a structure argument) reaches only that object through it';
+
 /** Added to ASSUMPTIONS unless the comparison is exact (`exact`): what C leaves open. */
 export const DEFAULT_NAN_ASSUMPTION =
   'AArch64 runs in default-NaN mode (FPCR.DN = 1): every NaN an FP operation produces is the canonical NaN, as on RISC-V, so NaN payloads are not compared (--exact compares them)';
@@ -164,16 +169,19 @@ export async function createVerifier(): Promise<Verifier> {
       const { pairs, unmatched } = pairContexts(env, source, target, opts);
       const chosen = opts.functions ? pairs.filter((p) => opts.functions!.includes(p.name)) : pairs;
       const functions: FunctionReport[] = [];
+      let objects = false;
       for (const [i, p] of chosen.entries()) {
-        const relation = opts.relations?.get(p.name);
-        functions.push((await checkFunction(env, p, { ...opts, ...(relation ? { relation } : {}) })).report);
+        const given = opts.relations?.get(p.name);
+        const { report, relation } = await checkFunction(env, p, { ...opts, ...(given ? { relation: given } : {}) });
+        functions.push(report);
+        objects ||= relation.slots.some((s) => s.object);
         opts.progress?.(i + 1, chosen.length, p.name);
       }
       const counts = { PROVEN: 0, TESTED: 0, REFUTED: 0, UNSUPPORTED: 0 };
       for (const f of functions) for (const b of f.blocks) counts[b.verdict.kind]++;
       const nan = source.isa === 'aarch64' || target.isa === 'aarch64' ? [DEFAULT_NAN_ASSUMPTION] : [];
       const cLevel = opts.exact ? [] : [...nan, UNDEFINED_IN_C_ASSUMPTION];
-      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...cLevel] };
+      return { source: source.isa, target: target.isa, functions, unmatchedFunctions: unmatched, counts, assumptions: [...ASSUMPTIONS, ...(objects ? [FRAME_OBJECT_ASSUMPTION] : []), ...cLevel] };
     },
   };
   return verifier;
@@ -280,7 +288,7 @@ function dropPairs(rel: FunctionRelation, failed: readonly Obligation<unknown>[]
   const blocks = rel.blocks as Map<number, readonly RegPair[]>;
   const calls = rel.calls as Map<number, readonly RegPair[]>;
   let dropped = false;
-  const without = (list: readonly RegPair[] | undefined, p: RegPair): RegPair[] | undefined => list?.filter((q) => q !== p && !(q.s === p.s && q.t === p.t && q.w === p.w));
+  const without = (list: readonly RegPair[] | undefined, p: RegPair): RegPair[] | undefined => list?.filter((q) => q !== p && !samePair(q, p));
   const facts = rel.facts as Map<number, readonly ExtensionFact[]>;
   for (const o of failed) {
     const { site, pair, fact, slot } = o.pair!;
@@ -327,7 +335,7 @@ function counterexample(ctx: PairContext, rel: FunctionRelation, block: number, 
     if (frameOff !== undefined) return BigInt.asUintN(64, entry.cfa + rel.delta + frameOff);
     if (!p) return entry.targetRegister(id);
     const m = (1n << BigInt(p.w)) - 1n;
-    return (entry.targetRegister(id) & ~m) | (sourceValue(p.s) & m);
+    return (entry.targetRegister(id) & ~m) | (pairImage(concrete, ctx, p, sourceValue(p.s), entry.cfa) & m);
   };
   const sourceValue = (id: string): bigint => {
     const frameOff = ctx.source.frame.entry[bs]?.get(id);
@@ -360,6 +368,8 @@ interface Settled {
   readonly drop?: Obligation<unknown>[];
   readonly uses?: ReadonlySet<number>;
   readonly resultOnly?: boolean;
+  /** For a REFUTED verdict: the frame bytes one side leaves unspecified that all its differences come from. */
+  readonly unspecified?: string;
 }
 
 /**
@@ -414,6 +424,12 @@ async function settle(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, b
   // R the caller gives, a difference is a difference under that R, and is REFUTED.
   if (weaken && ctx.caveat && result.verdict.kind === 'REFUTED') {
     return { verdict: { kind: 'UNSUPPORTED', reason: `${ctx.caveat}; the two sides differ here (${result.verdict.counterexample.diverged[0] ?? ''})` } };
+  }
+  // Structure padding (or memory one side never initializes) holds values C leaves unspecified,
+  // which gcc fills differently on the two ISAs; R relates bytes by place, and cannot tell them
+  // from data. The same difference under an R the caller gives is a difference (REFUTED).
+  if (weaken && result.verdict.kind === 'REFUTED' && result.unspecified) {
+    return { verdict: { kind: 'UNSUPPORTED', reason: `the two sides differ only in frame bytes that one of them never stores to (${result.unspecified}), or copies of them: structure padding or uninitialized memory, whose values C leaves unspecified and R does not model` } };
   }
   // A returned value that differs is never proven; but where R at the block was weakened, the
   // state may be one that no run reaches, so it is not called REFUTED either.
@@ -482,7 +498,23 @@ function droppable<B>(rel: FunctionRelation, failed: readonly Obligation<B>[]): 
 /** REFUTED by a run that failed, replayed from `entry`. */
 function refuted(ctx: PairContext, rel: FunctionRelation, bs: number, context: readonly number[], run: Extract<PairRun, { status: 'ran' }>, entry: ConcreteEntry, foundBy: 'testing' | 'z3'): Attempt {
   const resultOnly = run.brokenPairs.filter((o) => keptResult(rel, o)).length === run.failures.length;
-  return { verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy }, ...(resultOnly ? { resultOnly } : {}) };
+  const unspecified = unspecifiedOnly(ctx, rel, bs, entry, context, run);
+  return {
+    verdict: { kind: 'REFUTED', counterexample: counterexample(ctx, rel, bs, entry, run.failures, context), foundBy },
+    ...(resultOnly ? { resultOnly } : {}),
+    ...(unspecified ? { unspecified: showOffsets(unspecified) } : {}),
+  };
+}
+
+/** Frame offsets as runs of consecutive bytes: `CFA-127..-122, CFA-110`. */
+function showOffsets(offs: readonly bigint[]): string {
+  const runs: [bigint, bigint][] = [];
+  for (const o of offs) {
+    const last = runs.at(-1);
+    if (last && o === last[1] + 1n) last[1] = o;
+    else runs.push([o, o]);
+  }
+  return runs.map(([a, b]) => `CFA${a >= 0n ? '+' : ''}${a}${a === b ? '' : `..${b}`}`).join(', ');
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Outcome } from '../isa/exec.js';
 import { type Domain, mask } from '../isa/sem.js';
 import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
-import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, slotObligations, stackArgumentObligations } from './obligations.js';
+import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, pairImage, slotObligations, stackArgumentObligations } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
@@ -127,14 +127,45 @@ function watchingUndefined(undefinedInC: () => void): Domain<bigint, boolean, Co
 }
 
 /**
+ * `d`, noting an access that touches a byte of a slot or object pair (source CFA offsets) that no
+ * access at a fixed frame offset of the side's `path` touches: an array element out of bounds.
+ */
+function strayingOff(d: Domain<bigint, boolean, ConcreteMemory>, rel: FunctionRelation, side: SideContext, path: readonly number[], shift: bigint, cfa: bigint, strayed: () => void): Domain<bigint, boolean, ConcreteMemory> {
+  if (rel.slots.length === 0) return d;
+  const fixed = new Set<bigint>();
+  for (const b of path) for (const a of side.frame.accesses[b] ?? []) if (a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) fixed.add(a.off + shift + k);
+  const paired = new Set<bigint>();
+  for (const p of rel.slots) for (let k = 0n; k < BigInt(p.bytes); k++) paired.add(p.s + k).add(p.t + k);
+  const check = (addr: bigint, n: number): void => {
+    for (let k = 0; k < n; k++) {
+      const off = BigInt.asIntN(64, addr + BigInt(k) - cfa);
+      if (paired.has(off) && !fixed.has(off)) strayed();
+    }
+  };
+  return {
+    ...d,
+    load(mem, addr, n) {
+      check(addr, n);
+      return d.load(mem, addr, n);
+    },
+    store(mem, addr, value, n) {
+      check(addr, n);
+      return d.store(mem, addr, value, n);
+    },
+  };
+}
+
+/**
  * One side's machine at the entry of `path`. Its private frame bytes come from `privateByte`; a
  * target byte of a slot pair (`aliases`: its offset to the source's) is the source's private byte.
  */
-function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint, domain?: Domain<bigint, boolean, ConcreteMemory>, aliases?: ReadonlyMap<bigint, bigint>): Machine {
+function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint, entry: ConcreteEntry, register: (id: string) => bigint, privates: ReadonlySet<bigint>, privateByte: (a: bigint) => number, cfa: bigint, domain?: Domain<bigint, boolean, ConcreteMemory>, aliases?: ReadonlyMap<bigint, bigint>, start?: ReadonlyMap<bigint, number>): Machine {
   const block = path[0]!;
   // The constant data every block of the path reads (a later block may load a float constant).
   const images = imagesOf(side, path, (k) => entry.symbol(k));
   const initial = (addr: bigint): number => {
+    const given = start?.get(addr);
+    if (given !== undefined) return given;
     for (const [at, bytes] of images) if (addr >= at && addr < at + BigInt(bytes.length)) return bytes[Number(addr - at)]!;
     const alias = aliases?.get(addr - cfa);
     if (alias !== undefined) return entry.privateSource(cfa + alias);
@@ -151,11 +182,11 @@ function sideMachine(side: SideContext, path: readonly number[], cfaSide: bigint
  * The two machines at the entry of the first block of `pathS` and `pathT` (the blocks each side
  * may run, in order; their constant data is mapped in), related by `pairs`.
  */
-function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly number[], pathT: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[], sourceDomain?: Domain<bigint, boolean, ConcreteMemory>): { S: Machine; T: Machine } {
+function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly number[], pathT: readonly number[], entry: ConcreteEntry, pairs: readonly RegPair[], domains: { s: Domain<bigint, boolean, ConcreteMemory>; t: Domain<bigint, boolean, ConcreteMemory> }, start?: StartBytes): { S: Machine; T: Machine } {
   const bs = pathS[0]!;
   const bt = pathT[0]!;
-  const S = sideMachine(ctx.source, pathS, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa, sourceDomain);
-  const T = sideMachine(ctx.target, pathT, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa, undefined, slotAliases(rel.slots));
+  const S = sideMachine(ctx.source, pathS, entry.cfa, entry, (id) => entry.sourceRegister(id), rel.privateSource, (a) => entry.privateSource(a), entry.cfa, domains.s, undefined, start?.source);
+  const T = sideMachine(ctx.target, pathT, entry.cfa + rel.delta, entry, (id) => entry.targetRegister(id), rel.privateTarget, (a) => entry.privateTarget(a), entry.cfa, domains.t, slotAliases(rel.slots), start?.target);
   // Source facts shape the values the pairs copy; target facts apply to the copies.
   const facts = rel.facts.get(bs) ?? [];
   for (const f of facts) if (f.side === 's') S.set(f.reg, extendValue(f, S.get(f.reg)));
@@ -163,7 +194,7 @@ function entryMachines(ctx: PairContext, rel: FunctionRelation, pathS: readonly 
     if (ctx.target.frame.entry[bt]?.has(p.t)) continue;
     const m = mask(p.w);
     const wt = ctx.target.widths.get(p.t) ?? 64;
-    T.set(p.t, ((T.get(p.t) & ~m) | (S.get(p.s) & m)) & mask(wt));
+    T.set(p.t, ((T.get(p.t) & ~m) | (pairImage(concrete, ctx, p, S.get(p.s), entry.cfa) & m)) & mask(wt));
   }
   for (const f of facts) if (f.side === 't') T.set(f.reg, extendValue(f, T.get(f.reg)));
   return { S, T };
@@ -194,14 +225,24 @@ export type PairRun =
  * included. With a `context` (the block's unique predecessors, outermost first), the run starts at
  * the first of them and must follow the path to `bs` on both sides; otherwise it is `infeasible`.
  */
-export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = []): PairRun {
+export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[] = [], start?: StartBytes): PairRun {
   const unit = unitOf(ctx.matching, bs)!;
   const contextT = context.map((b) => ctx.matching.pairs.get(b)!);
   // Runs where the source does what C leaves undefined (divides by zero, converts a NaN to an
   // integer) are not compared, unless the check is exact.
   let undefinedInC = false;
-  const sourceDomain = ctx.options.exact ? undefined : watchingUndefined(() => (undefinedInC = true));
-  const { S, T } = entryMachines(ctx, rel, [...context, ...unit.source.blocks], [...contextT, ...unit.target.blocks], entry, rel.blocks.get(context[0] ?? bs) ?? [], sourceDomain);
+  const sourceDomain = ctx.options.exact ? concrete : watchingUndefined(() => (undefinedInC = true));
+  // An array access that reaches a slot or object pair is out of its array's bounds (C leaves it
+  // undefined), and reaches a different byte on each side, as the pair lies at different places:
+  // such runs are not compared (the prover does not prove them either, see prove.ts).
+  let strayed = false;
+  const pathS = [...context, ...unit.source.blocks];
+  const pathT = [...contextT, ...unit.target.blocks];
+  const domains = {
+    s: strayingOff(sourceDomain, rel, ctx.source, pathS, 0n, entry.cfa, () => (strayed = true)),
+    t: strayingOff(concrete, rel, ctx.target, pathT, rel.delta, entry.cfa, () => (strayed = true)),
+  };
+  const { S, T } = entryMachines(ctx, rel, pathS, pathT, entry, rel.blocks.get(context[0] ?? bs) ?? [], domains, start);
   const buffer = (context[0] ?? bs) === 0 ? resultBuffer(ctx) : undefined;
   if (buffer && buffer.others.some((r) => !apart(concrete, S.get(buffer.reg), S.get(r)))) return { status: 'infeasible' };
   for (const [k, b] of context.entries()) {
@@ -219,7 +260,7 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   if (rs.status !== 'ok') return { status: 'unsupported', reason: `source: ${rs.reason}` };
   const rt = runRegion(ctx.target, unit.target, T);
   if (rt.status !== 'ok') return { status: 'unsupported', reason: `target: ${rt.reason}` };
-  if (undefinedInC) return { status: 'infeasible' };
+  if (undefinedInC || strayed) return { status: 'infeasible' };
   const [outS, outT] = [rs.outcome, rt.outcome];
   const obligations = exitObligations(ctx, rel, bs, S, T, outS, outT, entry.cfa, { s: rs.end, t: rt.end });
   if (typeof obligations === 'string') return { status: 'unsupported', reason: obligations };
@@ -232,6 +273,48 @@ export function runPair(ctx: PairContext, rel: FunctionRelation, bs: number, ent
   const failures = [...failed.map((o) => o.what), ...memoryDifferences(S.mem, T.mem, rel, entry.cfa)];
   return { status: 'ran', S, T, outS, outT, endS: rs.end, endT: rt.end, failures, brokenPairs: failed.filter((o) => o.pair) };
 }
+
+/** Bytes (by address) that a side's memory starts with instead of the entry state's. */
+export interface StartBytes {
+  readonly source?: ReadonlyMap<bigint, number>;
+  readonly target?: ReadonlyMap<bigint, number>;
+}
+
+/**
+ * Whether a failed run's differences all lie in what one side leaves unspecified: frame bytes it
+ * never stores to at a fixed place in the function (structure padding it does not initialize, as
+ * in `struct s x = {...}` built field by field on one ISA and copied whole from a constant on the
+ * other), and the copies it makes of them. The pair runs again with each side's such bytes
+ * starting as the other side ends there; when that run agrees, the bytes that mattered are
+ * returned (source CFA offsets), otherwise undefined. A diagnosis, never a proof.
+ */
+export function unspecifiedOnly(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[], run: Extract<PairRun, { status: 'ran' }>): bigint[] | undefined {
+  const stored = (side: SideContext, shift: bigint): Set<bigint> => {
+    const out = new Set<bigint>();
+    for (const list of side.frame.accesses) for (const a of list) if (a.kind === 'store' && a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off + shift + k);
+    return out;
+  };
+  const mattered: bigint[] = [];
+  // Bytes `to` never stores, that `from` wrote in the run: `to` starts with `from`'s final value.
+  const fill = (from: Machine, to: Machine, storesOfTo: ReadonlySet<bigint>): Map<bigint, number> => {
+    const out = new Map<bigint, number>();
+    for (const [addr] of from.mem.writtenBytes()) {
+      const off = BigInt.asIntN(64, addr - entry.cfa);
+      // Private bytes are never compared: nothing to explain there.
+      if (off < -FRAME_REACH || off >= FRAME_REACH || storesOfTo.has(off) || rel.privateSource.has(off) || rel.privateTarget.has(off)) continue;
+      out.set(addr, from.mem.readByte(addr));
+      if (from.mem.readByte(addr) !== to.mem.readByte(addr)) mattered.push(off);
+    }
+    return out;
+  };
+  const start = { target: fill(run.S, run.T, stored(ctx.target, rel.delta)), source: fill(run.T, run.S, stored(ctx.source, 0n)) };
+  if (mattered.length === 0) return undefined;
+  const again = runPair(ctx, rel, bs, entry, context, start);
+  return again.status === 'ran' && again.failures.length === 0 ? [...new Set(mattered)].sort((a, b) => (a < b ? -1 : 1)) : undefined;
+}
+
+/** How far from the CFA a byte counts as in the frame, for `unspecifiedOnly`. */
+const FRAME_REACH = 1n << 20n;
 
 /** Runs a region from its entry along the branches taken, to the block where control leaves it. */
 function runRegion(side: SideContext, region: Region, m: Machine): { status: 'ok'; outcome: Outcome<bigint, boolean>; end: number } | { status: 'unsupported'; reason: string } {

@@ -33,6 +33,11 @@ export interface SideFrame {
   /** Per block: CFA-relative offsets of the registers that point into the frame at entry. */
   readonly entry: readonly (ReadonlyMap<string, bigint> | undefined)[];
   readonly accesses: readonly (readonly FrameAccess[])[];
+  /**
+   * Per block that ends in a call: CFA-relative offsets of the registers that point into the frame
+   * at the call (before the callee clobbers the caller-saved ones), such as an argument `&local`.
+   */
+  readonly atCall: readonly (ReadonlyMap<string, bigint> | undefined)[];
   /** CFA-relative byte offsets of register save slots. */
   readonly saveBytes: ReadonlySet<bigint>;
   /** Set when sp cannot be followed statically (alloca, variable-length arrays). */
@@ -59,11 +64,12 @@ export function analyseFrame<I extends IsaName>(
   const n = cfg.blocks.length;
   const entry: (Map<string, bigint> | undefined)[] = new Array(n).fill(undefined);
   const accesses: FrameAccess[][] = cfg.blocks.map(() => []);
+  const atCall: (Map<string, bigint> | undefined)[] = new Array(n).fill(undefined);
   const saved = new Set<SVal>();
   const saveBytes = new Set<bigint>();
   const memory: VMem = { base: arrayBase(d, d.sym.memory(`frame.${side}`)) };
   let problem: string | undefined;
-  if (n === 0) return { entry, accesses, saveBytes };
+  if (n === 0) return { entry, accesses, atCall, saveBytes };
   entry[0] = new Map([[abi.sp, 0n]]);
   const entryValue = (id: string): SVal => d.fresh(`entry.${side}.${id}`, width(id));
   for (const id of [...abi.calleeSaved, abi.link]) saved.add(entryValue(id));
@@ -94,10 +100,13 @@ export function analyseFrame<I extends IsaName>(
     d.onAccess = undefined;
     accesses[b] = list;
     if (run.status !== 'ok') continue; // the block is UNSUPPORTED; its successors keep what others give
-    const out = new Map<string, bigint>();
+    const all = new Map<string, bigint>();
+    for (const [id, v] of st.regs) if (v.base === CFA && v.part === 'full') all.set(id, v.off);
+    for (const [id, off] of frameIn) if (!st.regs.has(id)) all.set(id, off);
+    const calls = block.terminator === 'call' || block.terminator === 'icall' || block.terminator === 'tailcall';
+    if (calls) atCall[b] = all;
     const keep = block.terminator === 'call' || block.terminator === 'icall' ? (id: string): boolean => id === abi.sp || abi.calleeSaved.has(id) : () => true;
-    for (const [id, v] of st.regs) if (keep(id) && v.base === CFA && v.part === 'full') out.set(id, v.off);
-    for (const [id, off] of frameIn) if (!st.regs.has(id) && keep(id)) out.set(id, off);
+    const out = new Map([...all].filter(([id]) => keep(id)));
     if (!out.has(abi.sp) && !block.exit) problem ??= `sp is not a constant offset from the frame address after block ${b}`;
     for (const s of block.successors) {
       const prev = entry[s];
@@ -119,5 +128,5 @@ export function analyseFrame<I extends IsaName>(
   }
   // Loads from save slots are restores.
   const marked = accesses.map((list) => list.map((a) => (a.off !== undefined && saveBytes.has(a.off) ? { ...a, save: true } : a)));
-  return { entry, accesses: marked, saveBytes, ...(problem ? { problem } : {}) };
+  return { entry, accesses: marked, atCall, saveBytes, ...(problem ? { problem } : {}) };
 }

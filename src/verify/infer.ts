@@ -52,15 +52,13 @@ function alignAccesses(a: readonly FrameAccess[], b: readonly FrameAccess[], arg
 }
 
 /** The frame relation of a function pair: the shift, the slot pairs, and the private bytes. */
-export interface Frames {
+export interface Frames extends Pick<FunctionRelation, 'privateSource' | 'privateTarget' | 'outgoing'> {
   readonly delta: bigint;
   readonly slots: SlotPair[];
-  readonly privateSource: Set<bigint>;
-  readonly privateTarget: Set<bigint>;
-  /** Outgoing stack-argument bytes of each side (private; compared at calls). */
-  readonly outgoing: { readonly source: Set<bigint>; readonly target: Set<bigint> };
   /** Share of aligned accesses that delta or a slot pair explains. */
   readonly agreement: number;
+  /** Calls that pass the address of a paired frame object, with the argument pairs that do. */
+  readonly escapes: Map<number, RegPair[]>;
 }
 
 /** The frame shift, slot pairs and private bytes of a function pair. */
@@ -93,9 +91,15 @@ export function inferFrames(ctx: PairContext): Frames {
     const r = spilled(ctx.target, x);
     return r === undefined ? undefined : targetArg.get(r) ?? (ctx.target.abi.intArgs.includes(r) || ctx.target.abi.fpArgs.includes(r) ? `target ${r}` : undefined);
   };
+  // Each aligned pair with the target accesses of its unit.
+  const units: [FrameAccess, FrameAccess, readonly FrameAccess[]][] = [];
   for (const bs of ctx.matching.pairs.keys()) {
     const unit = unitOf(ctx.matching, bs)!;
-    aligned.push(...alignAccesses(slots(accessesOf(ctx.source, unit.source)), slots(accessesOf(ctx.target, unit.target)), argument));
+    const targets = slots(accessesOf(ctx.target, unit.target));
+    for (const [x, y] of alignAccesses(slots(accessesOf(ctx.source, unit.source)), targets, argument)) {
+      aligned.push([x, y]);
+      units.push([x, y, targets]);
+    }
   }
   // The shift that lines up the most source frame bytes (a spill slot read ten times counts
   // once): a lone slot elsewhere can still be paired on its own, a whole structure cannot.
@@ -108,9 +112,23 @@ export function inferFrames(ctx: PairContext): Frames {
   let delta = 0n;
   let most = 0;
   for (const [d, bytes] of covered) if (bytes.size > most || (bytes.size === most && d < delta)) [delta, most] = [d, bytes.size];
-  const pairs = slotPairs(ctx, aligned, delta);
-  const explained = aligned.filter(([x, y]) => x.off! - y.off! === delta || pairs.some((p) => p.s === x.off && p.t === y.off! + delta)).length;
-  const paired = (which: 's' | 't'): Set<bigint> => new Set(pairs.flatMap((p) => Array.from({ length: p.bytes }, (_, k) => (which === 's' ? p.s : p.t) + BigInt(k))));
+  const found = frameObjects(ctx, delta);
+  const objects = found.objects;
+  const overlaps = (p: SlotPair): boolean => objects.some((o) => (p.s < o.s + BigInt(o.bytes) && o.s < p.s + BigInt(p.bytes)) || (p.t < o.t + BigInt(o.bytes) && o.t < p.t + BigInt(p.bytes)));
+  // A slot pair needs an aligned access that delta cannot explain: one the unit's target makes
+  // nowhere at delta (a copy in 16-byte pieces on one side and 8-byte ones on the other aligns its
+  // pieces at random), or the spill of one argument on both sides.
+  const unexplained = (p: SlotPair): boolean =>
+    units.some(([x, y, targets]) => x.off === p.s && y.off! + delta === p.t && x.bytes === p.bytes && (argument(x, 's') !== undefined || !targets.some((z) => z.kind === x.kind && z.bytes === x.bytes && z.off === x.off! - delta)));
+  const lone = slotPairs(ctx, aligned, delta).filter((p) => !overlaps(p) && unexplained(p));
+  const explained = aligned.filter(([x, y]) => x.off! - y.off! === delta || lone.some((p) => p.s === x.off && p.t === y.off! + delta)).length;
+  const pairs = [...lone, ...objects];
+  return { delta, slots: pairs, ...framePartition(ctx, delta, pairs), agreement: aligned.length === 0 ? 1 : explained / aligned.length, escapes: found.escapes };
+}
+
+/** The private bytes and outgoing stack-argument bytes of each side, given the frame shift and the slot pairs. */
+function framePartition(ctx: PairContext, delta: bigint, slots: readonly SlotPair[]): Pick<FunctionRelation, 'privateSource' | 'privateTarget' | 'outgoing'> {
+  const paired = (which: 's' | 't'): Set<bigint> => new Set(slots.flatMap((p) => Array.from({ length: p.bytes }, (_, k) => (which === 's' ? p.s : p.t) + BigInt(k))));
   const [pairedS, pairedT] = [paired('s'), paired('t')];
   const bytes = (side: SideContext, shift: bigint, skip: Set<bigint>): Set<bigint> => {
     const out = new Set<bigint>();
@@ -121,12 +139,114 @@ export function inferFrames(ctx: PairContext): Frames {
   const usedT = bytes(ctx.target, delta, pairedT);
   // Both sides pass stack arguments, or neither does: bytes at the bottom of one frame alone are
   // something else (a structure copy whose address is passed).
-  let outgoingS = outgoingArguments(ctx.source, 0n);
-  let outgoingT = outgoingArguments(ctx.target, delta);
+  let outgoingS = new Set([...outgoingArguments(ctx.source, 0n)].filter((b) => !pairedS.has(b)));
+  let outgoingT = new Set([...outgoingArguments(ctx.target, delta)].filter((b) => !pairedT.has(b)));
   if (outgoingS.size === 0 || outgoingT.size === 0) [outgoingS, outgoingT] = [new Set(), new Set()];
   const privateSource = new Set([...ctx.source.frame.saveBytes, ...pairedS, ...outgoingS, ...[...usedS].filter((b) => !usedT.has(b))]);
   const privateTarget = new Set([...[...ctx.target.frame.saveBytes].map((b) => b + delta), ...pairedT, ...outgoingT, ...[...usedT].filter((b) => !usedS.has(b))]);
-  return { delta, slots: pairs, privateSource, privateTarget, outgoing: { source: outgoingS, target: outgoingT }, agreement: aligned.length === 0 ? 1 : explained / aligned.length };
+  return { privateSource, privateTarget, outgoing: { source: outgoingS, target: outgoingT } };
+}
+
+/** A frame address each side passes in corresponding argument registers at a call. */
+interface Escape {
+  /** The calling unit (source block index). */
+  readonly bs: number;
+  readonly s: string;
+  readonly t: string;
+  /** Source CFA offsets (the target's shifted by delta). */
+  readonly a: bigint;
+  readonly b: bigint;
+  /** The blocks of the calling unit on each side. */
+  readonly blocksS: readonly number[];
+  readonly blocksT: readonly number[];
+}
+
+const isCall = (term: string): boolean => term === 'call' || term === 'icall' || term === 'tailcall';
+
+/**
+ * The frame addresses the two sides pass to callees, argument register by argument register, as
+ * the ABI pairs them (a callee that returns a structure in memory takes its buffer in x8 on
+ * AArch64, in a0 on RISC-V: the AArch64 side sets x8 to a frame address then).
+ */
+function frameEscapes(ctx: PairContext, delta: bigint): Escape[] {
+  const [S, T] = [ctx.source, ctx.target];
+  const out: Escape[] = [];
+  for (const bs of ctx.matching.pairs.keys()) {
+    const unit = unitOf(ctx.matching, bs)!;
+    const cs = unit.source.blocks.find((b) => isCall(S.cfg.blocks[b]!.terminator));
+    const ct = unit.target.blocks.find((b) => isCall(T.cfg.blocks[b]!.terminator));
+    const [fs, ft] = [cs === undefined ? undefined : S.frame.atCall[cs], ct === undefined ? undefined : T.frame.atCall[ct]];
+    if (!fs || !ft) continue;
+    const a64 = S.program.isa === 'aarch64' ? fs : T.program.isa === 'aarch64' ? ft : undefined;
+    for (const [s, t] of argumentPairs(ctx, a64?.has('x8') ?? false)) {
+      const [a, b] = [fs.get(s), ft.get(t)];
+      if (a !== undefined && b !== undefined) out.push({ bs, s, t, a, b: b + delta, blocksS: unit.source.blocks, blocksT: unit.target.blocks });
+    }
+  }
+  return out;
+}
+
+/**
+ * Object pairs (see SlotPair): a frame address the source passes to a callee where the target
+ * passes one that delta does not line up, each the other's most frequent partner (gcc makes the
+ * by-reference copy of a structure argument at different places on the two ISAs). An object
+ * extends from that address over the bytes the calling blocks access next to it on either side
+ * (the copy). Every call where both sides pass a frame address, and one of them into an object,
+ * gets that argument pair, related through the object: a callee given a pointer to the wrong byte
+ * is a difference.
+ */
+function frameObjects(ctx: PairContext, delta: bigint): { objects: SlotPair[]; escapes: Map<number, RegPair[]> } {
+  const all = frameEscapes(ctx, delta);
+  const votes = new Map<string, { p: Escape[]; n: number }>();
+  for (const e of all.filter((x) => x.a !== x.b)) {
+    const v = votes.get(`${e.a}:${e.b}`) ?? { p: [], n: 0 };
+    v.p.push(e);
+    v.n++;
+    votes.set(`${e.a}:${e.b}`, v);
+  }
+  // Bytes from `base` on that one side accesses in the given blocks, without a gap.
+  const extent = (side: SideContext, blocks: readonly number[], base: bigint, shift: bigint): number => {
+    const used = new Set<bigint>();
+    for (const b of blocks) for (const x of side.frame.accesses[b] ?? []) if (x.off !== undefined && !x.save) for (let k = 0n; k < BigInt(x.bytes); k++) used.add(x.off + shift + k);
+    let n = 0;
+    while (used.has(base + BigInt(n))) n++;
+    return n;
+  };
+  const savesT = new Set([...ctx.target.frame.saveBytes].map((b) => b + delta));
+  const objects: SlotPair[] = [];
+  const inside = (off: bigint, base: bigint, n: number): boolean => off >= base && off < base + BigInt(n);
+  for (const group of mutualBest(votes.values(), (g) => `${g[0]!.a}`, (g) => `${g[0]!.b}`)) {
+    const { a, b } = group[0]!;
+    const bytes = Math.max(...group.flatMap((e) => [extent(ctx.source, e.blocksS, a, 0n), extent(ctx.target, e.blocksT, b, delta)]));
+    const clash = (o: SlotPair): boolean => (a < o.s + BigInt(o.bytes) && o.s < a + BigInt(bytes)) || (b < o.t + BigInt(o.bytes) && o.t < b + BigInt(bytes));
+    const saved = Array.from({ length: bytes }, (_, k) => BigInt(k)).some((k) => ctx.source.frame.saveBytes.has(a + k) || savesT.has(b + k));
+    if (bytes > 0 && !saved && !objects.some(clash)) objects.push({ s: a, t: b, bytes, object: true });
+  }
+  const escapes = new Map<number, RegPair[]>();
+  for (const e of all) {
+    const o = objects.find((x) => inside(e.a, x.s, x.bytes)) ?? objects.find((x) => inside(e.b, x.t, x.bytes));
+    if (o) escapes.set(e.bs, [...(escapes.get(e.bs) ?? []), { s: e.s, t: e.t, w: 64, offset: { add: o.t - o.s, cfa: 0 } }]);
+  }
+  return { objects, escapes };
+}
+
+/**
+ * The items that are, on both sides (`left`, `right` name an item's place on each), the most voted
+ * partner of their place; a tie leaves a place without one.
+ */
+function mutualBest<P>(votes: Iterable<{ readonly p: P; readonly n: number }>, left: (p: P) => string, right: (p: P) => string): P[] {
+  const list = [...votes];
+  const best = (key: (p: P) => string): Map<string, P | null> => {
+    const out = new Map<string, { p: P | null; n: number }>();
+    for (const { p, n } of list) {
+      const prev = out.get(key(p));
+      if (!prev || n > prev.n) out.set(key(p), { p, n });
+      else if (n === prev.n) prev.p = null;
+    }
+    return new Map([...out].map(([k, v]) => [k, v.p]));
+  };
+  const ofRight = best(right);
+  return [...best(left).values()].filter((p): p is P => p !== null && ofRight.get(right(p)) === p);
 }
 
 /**
@@ -160,22 +280,11 @@ function slotPairs(ctx: PairContext, aligned: readonly [FrameAccess, FrameAccess
     v.n++;
     votes.set(key, v);
   }
-  // The best partner of each slot; a tie leaves the slot without one.
-  const best = (key: (p: SlotPair) => string): Map<string, SlotPair | null> => {
-    const out = new Map<string, { p: SlotPair | null; n: number }>();
-    for (const { p, n } of votes.values()) {
-      const prev = out.get(key(p));
-      if (!prev || n > prev.n) out.set(key(p), { p, n });
-      else if (n === prev.n) prev.p = null;
-    }
-    return new Map([...out].map(([k, v]) => [k, v.p]));
-  };
-  const ofSource = best((p) => `${p.s}:${p.bytes}`);
-  const ofTarget = best((p) => `${p.t}:${p.bytes}`);
   const clean = (side: SideContext, off: bigint, n: number): boolean =>
     side.frame.accesses.every((list) => list.every((a) => a.off === undefined || a.save || (a.off === off && a.bytes === n) || a.off + BigInt(a.bytes) <= off || a.off >= off + BigInt(n)));
-  return [...ofSource.values()]
-    .filter((p): p is SlotPair => p !== null && ofTarget.get(`${p.t}:${p.bytes}`) === p && p.s - p.t !== delta && clean(ctx.source, p.s, p.bytes) && clean(ctx.target, p.t, p.bytes))
+  // The best partner of each slot; a tie leaves the slot without one.
+  return mutualBest(votes.values(), (p) => `${p.s}:${p.bytes}`, (p) => `${p.t}:${p.bytes}`)
+    .filter((p) => p.s - p.t !== delta && clean(ctx.source, p.s, p.bytes) && clean(ctx.target, p.t, p.bytes))
     .map((p) => ({ ...p, t: p.t + delta }));
 }
 
@@ -238,6 +347,9 @@ export function returnedValues(ctx: PairContext): RegPair[] {
 // ---------------------------------------------------------------------------------------------
 
 const INT_WIDTHS = [64, 32, 16, 8];
+
+/** How far from the frame address an offset pair's constant may be (bytes). */
+const FRAME_REACH = 1n << 20n;
 const FP_WIDTHS = [64, 32];
 
 /** Candidate extension facts about one side's integer registers. */
@@ -321,8 +433,31 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   ];
   let slots = frames.slots;
   const kept = returnedValues(ctx);
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, slots: [...slots], outgoing: frames.outgoing, blocks, calls, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
-  const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p));
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, outgoing: frames.outgoing, slots: [...slots], blocks, calls, escapes: frames.escapes, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
+  const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine, cfa: bigint): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p, cfa));
+  // Offset pairs with the frame address (see PairOffset) are proposed by the first run that
+  // reaches a block, from the values it shows; later runs and the prover keep or drop them like
+  // the other pairs.
+  const proposed = new Set<number>();
+  const propose = (k: number, sm: Machine, tm: Machine, cfa: bigint): void => {
+    const list = blocks.get(k);
+    if (k === 0 || !list || proposed.has(k)) return;
+    proposed.add(k);
+    const ints = (side: SideContext, defs: Set<string>, b: number): string[] => data(side, defs, b, side.cfg.blocks[b]!.liveIn).filter((r) => !side.abi.isFp(r));
+    const found: RegPair[] = [];
+    for (const s of ints(S, defS, k)) {
+      for (const t of ints(T, defT, ctx.matching.pairs.get(k)!)) {
+        for (const c of [1, -1] as const) {
+          const add = BigInt.asIntN(64, tm.get(t) - sm.get(s) - BigInt(c) * cfa);
+          if (add > -FRAME_REACH && add < FRAME_REACH) found.push({ s, t, w: 64, offset: { add, cfa: c } });
+        }
+      }
+    }
+    if (found.length === 0) return;
+    blocks.set(k, [...list, ...found]);
+    started.set(k, (started.get(k) ?? 0) + found.length);
+    changed = true;
+  };
   const keepFacts = (k: number, sm: Machine, tm: Machine, calleeSavedOnly: boolean): void => {
     const list = facts.get(k);
     if (!list) return;
@@ -349,7 +484,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     };
     for (const bs of [...ctx.matching.pairs.keys()].sort((a, b) => a - b)) {
       for (let k = 0; k < samples; k++) {
-        const r = runPair(ctx, rel(), bs, randomEntry(seed * 7919 + round * 104729 + bs * 131 + k));
+        const entry = randomEntry(seed * 7919 + round * 104729 + bs * 131 + k);
+        const r = runPair(ctx, rel(), bs, entry);
         if (r.status !== 'ran') break;
         const broken = r.brokenPairs.flatMap((o) => (o.pair?.slot ? [o.pair.slot] : []));
         if (broken.length > 0) [slots, changed] = [slots.filter((p) => !broken.includes(p)), true];
@@ -359,18 +495,20 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
         if (to.kind === 'block') {
           if (bs !== 0 && to.index === 0) continue;
           if (to.index !== 0) {
-            update(blocks, to.index, keep(blocks.get(to.index), r.S, r.T));
+            propose(to.index, r.S, r.T, entry.cfa);
+            update(blocks, to.index, keep(blocks.get(to.index), r.S, r.T, entry.cfa));
             keepFacts(to.index, r.S, r.T, false);
           }
         } else if (to.kind === 'ret') {
-          const next = returns.filter((p) => isKept(rel(), p) || pairHolds(r.S, r.T, ctx, p));
+          const next = returns.filter((p) => isKept(rel(), p) || pairHolds(r.S, r.T, ctx, p, entry.cfa));
           if (next.length !== returns.length) [returns, changed] = [next, true];
         } else if (to.kind === 'call' || to.kind === 'tailcall') {
-          update(calls, bs, keep(calls.get(bs), r.S, r.T));
+          update(calls, bs, keep(calls.get(bs), r.S, r.T, entry.cfa));
           if (to.kind === 'call' && to.then !== undefined) {
             keepFacts(to.then, r.S, r.T, true);
             afterCall(ctx, r.S, r.T, new Rng(seed + k), (facts.get(to.then) ?? []).filter((f) => f.assumed));
-            update(blocks, to.then, keep(blocks.get(to.then), r.S, r.T));
+            propose(to.then, r.S, r.T, entry.cfa);
+            update(blocks, to.then, keep(blocks.get(to.then), r.S, r.T, entry.cfa));
             keepFacts(to.then, r.S, r.T, false);
           }
         }

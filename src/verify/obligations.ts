@@ -129,11 +129,16 @@ export function callsOut<V, B>(outcome: Outcome<V, B>): boolean {
  */
 export function slotObligations<V, B, M>(d: Domain<V, B, M>, rel: FunctionRelation, memS: M, memT: M, cfa: V, only: (p: SlotPair) => boolean = () => true): Obligation<B>[] {
   const at = (off: bigint): V => d.add(64, cfa, d.bv(64, off));
-  return rel.slots.filter(only).map((p) => ({
-    what: `frame slot ${showSlot(p, rel.delta)}`,
-    holds: d.eq(8 * p.bytes, d.load(memS, at(p.s), p.bytes), d.load(memT, at(p.t), p.bytes)),
-    pair: { site: { kind: 'frame' }, slot: p },
-  }));
+  // An object pair is compared byte by byte (it may be 40 bytes and more), and never weakened: a
+  // callee reads it through the pointers passed to it.
+  return rel.slots.filter(only).flatMap((p): Obligation<B>[] =>
+    p.object
+      ? Array.from({ length: p.bytes }, (_, k) => ({
+          what: `frame object ${showSlot(p, rel.delta)} byte ${k}`,
+          holds: d.eq(8, d.load(memS, at(p.s + BigInt(k)), 1), d.load(memT, at(p.t + BigInt(k)), 1)),
+        }))
+      : [{ what: `frame slot ${showSlot(p, rel.delta)}`, holds: d.eq(8 * p.bytes, d.load(memS, at(p.s), p.bytes), d.load(memT, at(p.t), p.bytes)), pair: { site: { kind: 'frame' }, slot: p } }],
+  );
 }
 
 function describeTarget<V>(side: SideContext, to: ExitTarget<V>): string {
@@ -151,14 +156,25 @@ function describeTarget<V>(side: SideContext, to: ExitTarget<V>): string {
   }
 }
 
-/** Low `w` bits of source register and target register are equal. */
-export function pairHolds<V, B, M>(S: StateView<V, B, M>, T: StateView<V, B, M>, ctx: PairContext, p: RegPair): B {
-  const d = S.d;
+/**
+ * The low `p.w` bits that pair `p` gives the target register, from the source register's value
+ * `source` (`cfa`: the source's canonical frame address). The one definition of what a register
+ * pair means: the tester and the prover build related entry states with it, and check exits.
+ */
+export function pairImage<V, B, M>(d: Domain<V, B, M>, ctx: PairContext, p: RegPair, source: V, cfa: V): V {
   const ws = ctx.source.widths.get(p.s) ?? 64;
+  const low = p.w === ws ? source : d.extract(ws, source, p.w - 1, 0);
+  if (!p.offset) return low;
+  const shifted = d.add(64, low, d.bv(64, p.offset.add));
+  return p.offset.cfa === 0 ? shifted : p.offset.cfa > 0 ? d.add(64, shifted, cfa) : d.sub(64, shifted, cfa);
+}
+
+/** Pair `p` holds: the target register's low `w` bits are the pair's image of the source register. */
+export function pairHolds<V, B, M>(S: StateView<V, B, M>, T: StateView<V, B, M>, ctx: PairContext, p: RegPair, cfa: V): B {
+  const d = S.d;
   const wt = ctx.target.widths.get(p.t) ?? 64;
-  const a = S.get(p.s);
   const b = T.get(p.t);
-  return d.eq(p.w, p.w === ws ? a : d.extract(ws, a, p.w - 1, 0), p.w === wt ? b : d.extract(wt, b, p.w - 1, 0));
+  return d.eq(p.w, pairImage(d, ctx, p, S.get(p.s), cfa), p.w === wt ? b : d.extract(wt, b, p.w - 1, 0));
 }
 
 /**
@@ -197,7 +213,12 @@ export function exitObligations<V, B, M>(
     }
   };
   const pairs = (list: readonly RegPair[] | undefined, guard: B, where: string, site: PairSite): void => {
-    for (const p of list ?? []) out.push({ what: `${showPair(p)} at ${where}`, holds: implies(guard, pairHolds(S, T, ctx, p)), pair: { site, pair: p } });
+    for (const p of list ?? []) out.push({ what: `${showPair(p)} at ${where}`, holds: implies(guard, pairHolds(S, T, ctx, p, cfa)), pair: { site, pair: p } });
+  };
+  // The addresses of paired frame objects that the call passes: never weakened (no `pair`), as the
+  // callee is assumed to behave the same only given related arguments.
+  const escapes = (guard: B, where: string): void => {
+    for (const p of rel.escapes?.get(bs) ?? []) out.push({ what: `${showPair(p)} at ${where} (the address of a paired frame object)`, holds: implies(guard, pairHolds(S, T, ctx, p, cfa)) });
   };
   const facts = (list: readonly ExtensionFact[] | undefined, guard: B, where: string, site: PairSite, keep: (f: ExtensionFact) => boolean): void => {
     for (const f of list ?? []) {
@@ -235,6 +256,7 @@ export function exitObligations<V, B, M>(
         break;
       case 'call': {
         pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
+        escapes(e.cond, where);
         if (to.then !== undefined) {
           const kept = (rel.blocks.get(to.then) ?? []).filter((p) => ctx.source.abi.calleeSaved.has(p.s) && ctx.target.abi.calleeSaved.has(p.t));
           pairs(kept, e.cond, where, { kind: 'block', index: to.then });
@@ -246,6 +268,7 @@ export function exitObligations<V, B, M>(
       }
       case 'tailcall':
         pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
+        escapes(e.cond, where);
         frameRegs(ctx.source, S, 'cfa', 0n, e.cond, 'source');
         frameRegs(ctx.target, T, 'cfa', rel.delta, e.cond, 'target');
         break;

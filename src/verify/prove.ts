@@ -10,7 +10,7 @@ import { mask } from '../isa/sem.js';
 import { type ConcreteEntry, apart, randomEntry, resultBuffer } from './concrete.js';
 import { CFA, type Side, VState, runBlock } from './exec.js';
 import { guardedCheck } from './z3.js';
-import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, slotObligations, stackArgumentObligations } from './obligations.js';
+import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, pairImage, slotObligations, stackArgumentObligations } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, regionPaths, staysInside, unitOf } from './correspond.js';
@@ -82,13 +82,10 @@ function targetInitial(env: ProverEnv, ctx: PairContext, source: (id: string) =>
     const related = byTarget.get(id);
     if (!related) return own;
     const [first, ...rest] = related;
-    const ws = ctx.source.widths.get(first!.s) ?? 64;
-    const low = first!.w === ws ? source(first!.s) : d.extract(ws, source(first!.s), first!.w - 1, 0);
+    const cfa = d.address(CFA, 0n);
+    const low = pairImage(d, ctx, first!, source(first!.s), cfa);
     const value = first!.w === wt ? low : d.concat(wt - first!.w, d.extract(wt, own, wt - 1, first!.w), first!.w, low);
-    for (const p of rest) {
-      const w2 = ctx.source.widths.get(p.s) ?? 64;
-      assumptions.push(d.eq(p.w, d.extract(w2, source(p.s), p.w - 1, 0), d.extract(wt, value, p.w - 1, 0)));
-    }
+    for (const p of rest) assumptions.push(d.eq(p.w, pairImage(d, ctx, p, source(p.s), cfa), p.w === wt ? value : d.extract(wt, value, p.w - 1, 0)));
     return value;
   };
 }
@@ -144,8 +141,11 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols, slotAliases(rel.slots));
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
   const outside: SVal[] = [];
+  // Addresses computed from the frame at run time (array elements).
+  const indexed: { readonly addr: SVal; readonly bytes: number }[] = [];
   d.onAccess = (a) => {
     if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
+    else if (fromFrame(a.addr) && !isStatic(a.addr)) indexed.push(a);
   };
   const obligations: Obligation<SBool>[] = [];
   // What C leaves undefined (division by zero, a NaN converted to an integer): the source is
@@ -240,9 +240,31 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout) showing that the entry assumptions can hold` };
   }
   if (verdict !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
-  const model = solver.model();
+  let model = solver.model();
+  // A slot or object pair lies at different places on the two sides, so an array element that
+  // reaches one (an index out of its array's bounds, which C leaves undefined) is a different byte
+  // on each side. A counterexample that needs one is looked for again without; if none is left,
+  // the proof holds only for the runs that keep their array accesses in bounds, and is not a proof.
+  const inBounds = slotsApart(d, rel, indexed, cfaTerm);
+  if (inBounds.length > 0 && z.isFalse(model.eval(z.And(...inBounds), true))) {
+    solver.add(...inBounds);
+    const again = await guardedCheck(() => solver.check());
+    if (again === 'unsat') return { status: 'unknown', reason: 'proven only for runs whose array accesses in the frame stay off the slots the two sides keep at different places' };
+    if (again !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
+    model = solver.model();
+  }
   const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));
   return { status: 'counterexample', entry: entryFromModel(env, model), failed };
+}
+
+/** For each address computed from the frame at run time: it is off every slot and object pair, on both sides. */
+function slotsApart(d: VerifyDomain, rel: FunctionRelation, indexed: readonly { readonly addr: SVal; readonly bytes: number }[], cfaTerm: SymBV): import('z3-solver').Bool<'main'>[] {
+  const out: import('z3-solver').Bool<'main'>[] = [];
+  for (const a of indexed) {
+    const off = d.term(a.addr).sub(cfaTerm);
+    for (const p of rel.slots) for (const at of [p.s, p.t]) out.push(off.sle(at - BigInt(a.bytes)).or(off.sge(at + BigInt(p.bytes))));
+  }
+  return out;
 }
 
 /** Both frames, as offsets from the source CFA: [lowest sp or slot, highest private byte]. */

@@ -7,7 +7,14 @@
 //   slots lie at the same addresses (the stack-slot map sigma is a shift). With that, a pointer
 //   into the frame has the same value on both sides, and the frame is just more shared memory;
 // - memory: equal everywhere except each side's private bytes (its register save slots, and
-//   frame bytes only that side uses), which are never compared.
+//   frame bytes only that side uses), which are never compared;
+// - slot and object pairs, where delta does not line the frames up: a variable, or a frame object
+//   whose address is passed to callees (a by-reference copy of a structure argument), kept at
+//   different places. Their bytes are private on each side and equal pair to pair, and a pointer
+//   into an object passed to a callee is related to the pointer at the same offset into its
+//   partner: a memory injection restricted to the frame, as in CompCert;
+// - offset pairs of registers: a frame address on one side, the same value less the frame address
+//   on the other (a loop's `&a[i]` kept as a pointer on RISC-V, as the index on AArch64).
 // Which registers point into the frame (sp, the frame pointer) at each boundary, and where, is a
 // fact about each side alone, from the frame analysis.
 
@@ -20,11 +27,27 @@ import type { BlockMatching } from './correspond.js';
 import type { SideFrame } from './frame.js';
 import type { ExtensionFact } from './returns.js';
 
-/** Source register `s` and target register `t` agree on their low `w` bits. */
+/**
+ * Source register `s` and target register `t` agree on their low `w` bits; with `offset`, the
+ * target's 64-bit value is the source's plus `offset.add`, plus `offset.cfa` times the source CFA
+ * (see `pairImage` in obligations.ts).
+ */
 export interface RegPair {
   readonly s: string;
   readonly t: string;
   readonly w: number;
+  readonly offset?: PairOffset;
+}
+
+/**
+ * How the values of an offset pair differ. `cfa: 0`: a pointer into a paired frame object and its
+ * partner's (`add` is the objects' distance). `cfa: 1` or `-1`: one side holds a frame address
+ * that the other holds as a plain offset, e.g. `s1 = s0 - 48 + 16*i` on RISC-V where AArch64 keeps
+ * `16*i` in x20 and adds the frame address at the access (`str x0, [x21, x20]`).
+ */
+export interface PairOffset {
+  readonly add: bigint;
+  readonly cfa: -1 | 0 | 1;
 }
 
 /**
@@ -32,11 +55,17 @@ export interface RegPair {
  * (gcc orders a function's argument spills differently on each ISA). Offsets are from the source
  * CFA, the target's shifted by delta, like the private bytes; both slots' bytes are private, and
  * the pair relates them: the target slot starts equal to the source slot, and must end so.
+ *
+ * With `object`, the pair is a frame object whose address both sides pass to callees (a copy of a
+ * structure passed by reference): a memory injection restricted to the frame, as in CompCert. A
+ * callee is then given related memory, so the pair is never weakened, and pointers into the
+ * object are related to pointers into its partner at the same offset (`FunctionRelation.escapes`).
  */
 export interface SlotPair {
   readonly s: bigint;
   readonly t: bigint;
   readonly bytes: number;
+  readonly object?: true;
 }
 
 /** The state relation of one function pair. */
@@ -57,6 +86,12 @@ export interface FunctionRelation {
   readonly blocks: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at each call (by source block index of the calling block). */
   readonly calls: ReadonlyMap<number, readonly RegPair[]>;
+  /**
+   * Calls (by source block index of the calling block) that pass the address of a paired frame
+   * object: the argument registers, related through the object pair (offset pairs). A callee sees
+   * the object through them, so they are never weakened.
+   */
+  readonly escapes?: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at a return. */
   readonly returns: readonly RegPair[];
   /**
@@ -149,12 +184,21 @@ export function slotAliases(slots: readonly SlotPair[]): Map<bigint, bigint> {
   return out;
 }
 
-/** Whether `p` is one of the return pairs R never weakens. */
-export function isKept(rel: FunctionRelation, p: RegPair): boolean {
-  return rel.kept.some((k) => k.s === p.s && k.t === p.t && k.w === p.w);
+/** Whether two register pairs state the same relation. */
+export function samePair(p: RegPair, q: RegPair): boolean {
+  return p.s === q.s && p.t === q.t && p.w === q.w && p.offset?.add === q.offset?.add && p.offset?.cfa === q.offset?.cfa;
 }
 
-/** Renders a register pair for reports: `x0~a0` or `w0~a5[31:0]`. */
+/** Whether `p` is one of the return pairs R never weakens. */
+export function isKept(rel: FunctionRelation, p: RegPair): boolean {
+  return rel.kept.some((k) => samePair(k, p));
+}
+
+/** Renders a register pair for reports: `x0~a0`, `w0~a5[31:0]`, or `s1=x20+CFA-48` (an offset pair). */
 export function showPair(p: RegPair): string {
+  if (p.offset) {
+    const { add, cfa } = p.offset;
+    return `${p.t}=${p.s}${cfa === 0 ? '' : cfa > 0 ? '+CFA' : '-CFA'}${add === 0n ? '' : add > 0n ? `+${add}` : `${add}`}`;
+  }
   return p.w === 64 ? `${p.s}~${p.t}` : `${p.s}~${p.t}[${p.w - 1}:0]`;
 }

@@ -10,6 +10,8 @@
 //   at different places on the two ISAs, and their addresses are passed to the callees. They are
 //   paired as objects, and the addresses passed are related through the pair; a call passed the
 //   wrong offset into the copy is REFUTED.
+// - The arguments a callee of the program reads (its prologue spills them) are never dropped from
+//   R at a call: a wrong argument value is REFUTED even under the R inferred from the mutant.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,4 +117,24 @@ test('structs main: passing sum_big the wrong offset into the copy is REFUTED', 
   const verdict = await verifier.checkBlock(mutant, relation, call);
   assert.equal(verdict.kind, 'REFUTED', JSON.stringify(verdict));
   assert.ok(verdict.kind === 'REFUTED' && verdict.counterexample.diverged.some((d) => d.includes('the address of a paired frame object')), JSON.stringify(verdict));
+});
+
+test('structs main: a wrong argument to a callee of the program is REFUTED under the R inferred from the mutant itself', async () => {
+  // grow(&r, 2) made grow(&r, 3). The argument registers of a call are Houdini candidates (a
+  // callee may ignore some of them), so R inferred from the mutant used to drop x1~a1 and prove
+  // the call. grow's prologue spills x1 / a1 as a 32-bit int: the call must pass them related.
+  const mutants: Record<CrossIsa, [string, string]> = { aarch64: ['\tmov\tw1, 2\n\tbl\tgrow', '\tmov\tw1, 3\n\tbl\tgrow'], riscv64: ['\tli\ta1,2\n\tmv\ta0,a5\n\tcall\tgrow', '\tli\ta1,3\n\tmv\ta0,a5\n\tcall\tgrow'] };
+  for (const isa of ['aarch64', 'riscv64'] as const) {
+    const [was, now] = mutants[isa];
+    assert.equal(structs[isa].text.split(was).length, 2, `one call of grow on ${isa}`);
+    for (const [from, to] of [['aarch64', 'riscv64'], ['riscv64', 'aarch64']] as const) {
+      const program = (side: CrossIsa): Program => loadStructs(side, side === isa ? structs[isa].text.replace(was, now) : undefined);
+      const report = await verifier.verifyPrograms(program(from), program(to), { functions: ['main'] });
+      const main = report.functions.find((x) => x.name === 'main')!;
+      const refuted = main.blocks.filter((b) => b.verdict.kind === 'REFUTED');
+      assert.equal(refuted.length, 1, `${isa} mutant, ${from}->${to}: ${JSON.stringify(main.blocks.map((b) => b.verdict.kind))}`);
+      const v = refuted[0]!.verdict;
+      assert.ok(v.kind === 'REFUTED' && v.counterexample.diverged.some((d) => /at call grow/.test(d)), JSON.stringify(v));
+    }
+  }
 });

@@ -18,7 +18,7 @@ import { type ConcreteEntry, type PairRun, randomEntry, runPair, unspecifiedOnly
 import { hasJumpTable, matchBlocks, shape, splitEdges, unitOf } from './correspond.js';
 import { localData, pairDataLabels } from './data.js';
 import { analyseFrame, registerWidths } from './frame.js';
-import { inferRelation } from './infer.js';
+import { inferRelation, spilledArguments } from './infer.js';
 import { type Obligation, type PairSite, pairImage } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
@@ -249,8 +249,10 @@ function pairContexts(env: ProverEnv, source: Program, target: Program, opts: Co
       options: opts,
     });
   }
+  // What each function reads of its arguments, for the calls to it (see FunctionRelation.arguments).
+  const callees = new Map(pairs.map((p) => [p.name, spilledArguments(p)]));
   return {
-    pairs,
+    pairs: pairs.map((p) => ({ ...p, callees })),
     unmatched: { source: [...cfgsS.keys()].filter((n) => !cfgsT.has(n)), target: [...cfgsT.keys()].filter((n) => !cfgsS.has(n)) },
   };
 }
@@ -490,9 +492,15 @@ function keptResult<B>(rel: FunctionRelation, o: Obligation<B>): boolean {
   return o.pair?.site.kind === 'return' && o.pair.pair !== undefined && isKept(rel, o.pair.pair);
 }
 
-/** The failed parts of R that Houdini may drop: any but a returned value. */
+/** Whether a failed obligation is an argument the callee reads (see `arguments`). */
+function readArgument<B>(rel: FunctionRelation, o: Obligation<B>): boolean {
+  const site = o.pair?.site;
+  return site?.kind === 'call' && o.pair!.pair !== undefined && (rel.arguments?.get(site.index) ?? []).some((p) => samePair(p, o.pair!.pair!));
+}
+
+/** The failed parts of R that Houdini may drop: any but a returned value or an argument the callee reads. */
 function droppable<B>(rel: FunctionRelation, failed: readonly Obligation<B>[]): Obligation<B>[] {
-  return failed.filter((o) => o.pair && !keptResult(rel, o));
+  return failed.filter((o) => o.pair && !keptResult(rel, o) && !readArgument(rel, o));
 }
 
 /** REFUTED by a run that failed, replayed from `entry`. */

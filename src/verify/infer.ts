@@ -19,7 +19,8 @@ import { exitsOf } from './obligations.js';
 import type { BasicBlock } from '../cfg/cfg.js';
 import { type Region, unitOf } from './correspond.js';
 import type { FrameAccess } from './frame.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, isKept, registersNamed } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, isKept, registersNamed, samePair } from './relation.js';
+import { exprSymbols, operandExpr } from '../ir/expr.js';
 import { pairHolds } from './obligations.js';
 import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
 
@@ -62,6 +63,56 @@ export interface Frames extends Pick<FunctionRelation, 'privateSource' | 'privat
 }
 
 /** The frame shift, slot pairs and private bytes of a function pair. */
+/**
+ * The register a store of the entry block spills while it still holds its value on entry (no
+ * earlier instruction of the block wrote it): at -O0 the prologue spills every argument so. With
+ * `throughCopy`, also a register copied first (RISC-V's `mv a5,a1` then `sw a5,-28(s0)`).
+ */
+function spilled(side: SideContext, x: FrameAccess, throughCopy = false): string | undefined {
+  const entry = side.cfg.blocks[0]!.instructions;
+  const at = entry.indexOf(x.stmt);
+  const value = (side.program.statements[x.stmt] as Instruction).operands[0];
+  if (x.kind !== 'store' || at < 0 || value?.kind !== 'reg') return undefined;
+  // Stores write memory only.
+  const writer = (reg: string, before: number): number => {
+    for (let k = before - 1; k >= 0; k--) {
+      const insn = side.program.statements[entry[k]!] as Instruction;
+      const dst = insn.operands[0];
+      if (!/^(st|s[bhwd]$|fs[wd]$)/.test(insn.mnemonic) && dst?.kind === 'reg' && dst.reg.id === reg) return k;
+    }
+    return -1;
+  };
+  const w = writer(value.reg.id, at);
+  if (w < 0) return value.reg.id;
+  const copy = side.program.statements[entry[w]!] as Instruction;
+  const from = copy.operands[1];
+  if (!throughCopy || !/^(mv|mov)$/.test(copy.mnemonic) || copy.operands.length !== 2 || from?.kind !== 'reg') return undefined;
+  return writer(from.reg.id, w) < 0 ? from.reg.id : undefined;
+}
+
+/**
+ * The argument registers a function reads, paired across the two sides, at the width both
+ * prologues spill them (a char argument is one byte: the bits above are the caller's garbage on
+ * AArch64). A call to the function must pass these related. None for a function with a caveat (a
+ * variadic prologue spills every register) and none for the structure result's address, which
+ * may point to objects R relates in other ways.
+ */
+export function spilledArguments(ctx: PairContext): RegPair[] {
+  if (ctx.caveat) return [];
+  const widths = (side: SideContext): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const x of side.frame.accesses[0] ?? []) {
+      const r = spilled(side, x, true);
+      if (r !== undefined && !out.has(r)) out.set(r, x.bytes);
+    }
+    return out;
+  };
+  const [ws, wt] = [widths(ctx.source), widths(ctx.target)];
+  const sret = returnsInMemory(ctx);
+  const pairs = [...argumentPairs(ctx, sret).slice(sret ? 1 : 0), ...ctx.source.abi.fpArgs.map((r, i): [string, string] => [r, ctx.target.abi.fpArgs[i]!])];
+  return pairs.flatMap(([s, t]) => (ws.has(s) && wt.has(t) ? [{ s, t, w: 8 * Math.min(ws.get(s)!, wt.get(t)!) }] : []));
+}
+
 export function inferFrames(ctx: PairContext): Frames {
   const aligned: [FrameAccess, FrameAccess][] = [];
   const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
@@ -70,19 +121,6 @@ export function inferFrames(ctx: PairContext): Frames {
   // structure result's address is x8 on AArch64 but a hidden a0 on RISC-V, and shifts the rest).
   const targetArg = new Map([...argumentPairs(ctx, returnsInMemory(ctx)), ...ctx.source.abi.fpArgs.map((r, i): [string, string] => [r, ctx.target.abi.fpArgs[i]!])].map(([s, t]) => [t, s]));
   const sourceArgs = new Set(targetArg.values());
-  const spilled = (side: SideContext, x: FrameAccess): string | undefined => {
-    const entry = side.cfg.blocks[0]!.instructions;
-    const at = entry.indexOf(x.stmt);
-    const value = (side.program.statements[x.stmt] as Instruction).operands[0];
-    if (x.kind !== 'store' || at < 0 || value?.kind !== 'reg') return undefined;
-    // Still the argument: no earlier instruction of the block wrote it (stores write memory only).
-    const writes = (i: number): boolean => {
-      const insn = side.program.statements[i] as Instruction;
-      const dst = insn.operands[0];
-      return !/^(st|s[bhwd]$|fs[wd]$)/.test(insn.mnemonic) && dst?.kind === 'reg' && dst.reg.id === value.reg.id;
-    };
-    return entry.slice(0, at).some(writes) ? undefined : value.reg.id;
-  };
   const argument = (x: FrameAccess, which: 's' | 't'): string | undefined => {
     if (which === 's') {
       const r = spilled(ctx.source, x);
@@ -411,12 +449,32 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
       if (fact) facts.set(then, [...(facts.get(then) ?? []).filter((f) => f.reg !== fact.reg || f.side !== fact.side), fact]);
     }
   }
+  // The arguments a callee of this program reads (a paired frame object's address excepted: R
+  // relates it through the object, see escapes).
+  const argumentsAt = new Map<number, RegPair[]>();
+  const calleeOf = (b: BasicBlock): string | undefined => {
+    const last = b.instructions.at(-1);
+    const insn = last === undefined ? undefined : (S.program.statements[last] as Instruction);
+    for (const op of insn?.operands ?? []) {
+      const e = operandExpr(op);
+      const name = e ? exprSymbols(e)[0] : undefined;
+      if (name !== undefined) return name.replace(/@plt$/, '');
+    }
+    return undefined;
+  };
   for (const [bs, bt] of ctx.matching.pairs) {
     blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
     started.set(bs, blocks.get(bs)!.length);
     const term = exitBlock(bs).terminator;
+    if (term === 'call' || term === 'tailcall') {
+      const callee = calleeOf(exitBlock(bs));
+      const escaping = frames.escapes.get(bs) ?? [];
+      const read = (callee === undefined ? [] : ctx.callees?.get(callee) ?? []).filter((p) => !escaping.some((e) => e.s === p.s || e.t === p.t));
+      if (read.length > 0) argumentsAt.set(bs, read);
+    }
     if (term === 'call' || term === 'icall' || term === 'tailcall') {
-      calls.set(bs, [
+      const read = argumentsAt.get(bs) ?? [];
+      const candidates: RegPair[] = [
         ...S.abi.intArgs.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intArgs[i]!, w }))),
         // A callee that returns a structure in memory: x8 on AArch64 is a0 on RISC-V (see argumentPairs).
         ...argumentPairs(ctx, true).map(([s, t]) => ({ s, t, w: 64 })),
@@ -424,7 +482,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
         // Variadic FP arguments travel in integer registers on RISC-V, in FP registers on AArch64.
         ...crossPairs(S.abi.fpArgs, T.abi.intArgs, [64]),
         ...crossPairs(S.abi.intArgs, T.abi.fpArgs, [64]),
-      ]);
+      ];
+      calls.set(bs, [...read, ...candidates.filter((p) => !read.some((q) => samePair(p, q)))]);
     }
   }
   let returns: RegPair[] = [
@@ -433,7 +492,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   ];
   let slots = frames.slots;
   const kept = returnedValues(ctx);
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, outgoing: frames.outgoing, slots: [...slots], blocks, calls, escapes: frames.escapes, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, outgoing: frames.outgoing, slots: [...slots], blocks, calls, escapes: frames.escapes, arguments: argumentsAt, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine, cfa: bigint): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p, cfa));
   // Offset pairs with the frame address (see PairOffset) are proposed by the first run that
   // reaches a block, from the values it shows; later runs and the prover keep or drop them like
@@ -503,7 +562,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
           const next = returns.filter((p) => isKept(rel(), p) || pairHolds(r.S, r.T, ctx, p, entry.cfa));
           if (next.length !== returns.length) [returns, changed] = [next, true];
         } else if (to.kind === 'call' || to.kind === 'tailcall') {
-          update(calls, bs, keep(calls.get(bs), r.S, r.T, entry.cfa));
+          const read = argumentsAt.get(bs) ?? [];
+          update(calls, bs, calls.get(bs)?.filter((p) => read.includes(p) || pairHolds(r.S, r.T, ctx, p, entry.cfa)));
           if (to.kind === 'call' && to.then !== undefined) {
             keepFacts(to.then, r.S, r.T, true);
             afterCall(ctx, r.S, r.T, new Rng(seed + k), (facts.get(to.then) ?? []).filter((f) => f.assumed));

@@ -92,6 +92,12 @@ export interface FunctionRelation {
    * the object through them, so they are never weakened.
    */
   readonly escapes?: ReadonlyMap<number, readonly RegPair[]>;
+  /**
+   * Argument pairs of each call (by source block index) that the callee reads: a function of the
+   * program whose prologue spills those registers (see `spilledArguments`). They are never
+   * weakened: a difference there is a wrong argument, not a register the callee ignores.
+   */
+  readonly arguments?: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at a return. */
   readonly returns: readonly RegPair[];
   /**
@@ -152,6 +158,8 @@ export interface PairContext {
   readonly caveat?: string;
   /** How the pair was set up (a repaired target is paired again the same way). */
   readonly options: ContextOptions;
+  /** The argument pairs each function of the program reads (by name; see `spilledArguments`). */
+  readonly callees?: ReadonlyMap<string, readonly RegPair[]>;
 }
 
 /** Registers the instructions of the given blocks name explicitly (ABI-implied uses do not count). */

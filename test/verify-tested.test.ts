@@ -2,8 +2,10 @@
 // fails on its own is checked again behind the paths of predecessors into it; when their
 // branches need a value random states almost never hold (a field equal to 5), no run follows
 // them. Such a block used to come out "TESTED (512 tests)" with no test behind it: a wrong
-// translation (fsub made fadd) that testing alone had caught. Compiled by the real cross gccs;
-// Z3 gets 1 ms per query, so that the path is left to testing.
+// translation (fsub made fadd) that testing alone had caught. Compiled by the real cross gccs.
+// - With 1 ms per Z3 query, nothing follows the path: UNSUPPORTED, saying so.
+// - With time for the small query of the path condition alone, its model seeds states that take
+//   the path (random values elsewhere), and the wrong fadd is REFUTED, replayed in the emulator.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +24,12 @@ double take(struct acc *a, double x) {
 const cross = crossCompile('tested', C);
 const verifier = await createVerifier();
 
+const mutated = cross.aarch64.text.replace(/\tfsub\t(d\d+), (d\d+), (d\d+)/, '\tfadd\t$1, $2, $3');
+
 test('a block behind a path no random state follows is not called TESTED; its wrong translation is reported', async () => {
   const gold = await verifier.verifyPrograms(cross.riscv64.load(), cross.aarch64.load());
   assert.ok(gold.functions[0]!.blocks.every((b) => b.verdict.kind === 'PROVEN'), 'the gold pair is proven');
 
-  const mutated = cross.aarch64.text.replace(/\tfsub\t(d\d+), (d\d+), (d\d+)/, '\tfadd\t$1, $2, $3');
   assert.notEqual(mutated, cross.aarch64.text, 'the snippet has an fsub to mutate');
   const report = await verifier.verifyPrograms(cross.riscv64.load(), cross.aarch64.load(mutated), { timeoutMs: 1 });
   const verdicts = report.functions[0]!.blocks.map((b) => b.verdict);
@@ -41,4 +44,12 @@ test('a block behind a path no random state follows is not called TESTED; its wr
     assert.match(v.reason, /no random state followed the path into the block, so nothing was tested/);
     assert.match(v.reason, /the two sides differ \(memory at/);
   } else assert.equal(v.kind, 'REFUTED', JSON.stringify(v));
+});
+
+test('states from a model of the path condition take the path, and the wrong translation behind it is REFUTED', async () => {
+  const report = await verifier.verifyPrograms(cross.riscv64.load(), cross.aarch64.load(mutated), { timeoutMs: 500 });
+  const verdicts = report.functions[0]!.blocks.map((b) => b.verdict);
+  const refuted = verdicts.filter((v) => v.kind === 'REFUTED');
+  assert.equal(refuted.length, 1, JSON.stringify(verdicts));
+  assert.ok(verdicts.every((v) => v.kind === 'REFUTED' || v.kind === 'PROVEN' || (v.kind === 'TESTED' && v.tests > 0)), JSON.stringify(verdicts));
 });

@@ -470,7 +470,7 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
     case 'infeasible':
       return { verdict: { kind: 'UNSUPPORTED', reason: 'the path into the block cannot be taken under R' }, infeasible: true };
     case 'unknown': {
-      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
+      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken, proof.along);
       return search.found ?? testedOrNot(ran + search.ran, proof.reason);
     }
     case 'counterexample': {
@@ -543,11 +543,12 @@ const EXTRA_TESTS = 16;
  * More random testing, for blocks the prover could not settle: a REFUTED verdict if a run fails,
  * and how many runs counted (those that followed the path context).
  */
-function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean): { readonly found?: Settled; readonly ran: number } {
+function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean, along?: (fill: ConcreteEntry) => ConcreteEntry): { readonly found?: Settled; readonly ran: number } {
   const seed = (opts.seed ?? 1) * 7_777_777 + bs * 104_729;
   let ran = 0;
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
-    const entry = randomEntry(seed + k);
+    // Every other state from the path's model, where the prover gave one (see ProofResult).
+    const entry = along && k % 2 === 0 ? along(randomEntry(seed + k)) : randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
     if (run.status !== 'ran') continue;
     ran++;

@@ -33,7 +33,11 @@ export function proverEnv(d: VerifyDomain): ProverEnv {
 export type ProofResult =
   | { readonly status: 'proven'; readonly byEvaluation: boolean }
   | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[] }
-  | { readonly status: 'unknown'; readonly reason: string }
+  /**
+   * `along`, behind a path context: entry states that take the path (from a model of the entry
+   * assumptions alone), with `fill`'s values wherever the path does not pin one.
+   */
+  | { readonly status: 'unknown'; readonly reason: string; readonly along?: (fill: ConcreteEntry) => ConcreteEntry }
   | { readonly status: 'unsupported'; readonly reason: string }
   /** No execution in R follows the path context into the block. */
   | { readonly status: 'infeasible' };
@@ -229,17 +233,28 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   } catch (e) {
     return { status: 'unknown', reason: `solver error: ${(e as Error).message}` };
   }
+  /** A state in R at the entry (and along the path context): the assumptions alone. */
+  const witness = async (): Promise<{ readonly found: string; readonly model?: Model<'main'> }> => {
+    const w = new z.Solver();
+    w.set('timeout', Math.max(1, Math.floor(timeoutMs)));
+    w.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
+    const found = await guardedCheck(() => w.check());
+    return found === 'sat' ? { found, model: w.model() } : { found };
+  };
   if (verdict === 'unsat') {
     // Never prove from contradictory assumptions: the entry state must exist.
-    const witness = new z.Solver();
-    witness.set('timeout', Math.max(1, Math.floor(timeoutMs)));
-    witness.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
-    const exists = await guardedCheck(() => witness.check());
+    const exists = (await witness()).found;
     if (exists === 'sat') return { status: 'proven', byEvaluation: false };
     if (exists === 'unsat') return context.length > 0 ? { status: 'infeasible' } : { status: 'unsupported', reason: 'the entry assumptions are contradictory' };
     return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout) showing that the entry assumptions can hold` };
   }
-  if (verdict !== 'sat') return { status: 'unknown', reason: `solver gave up (${timeoutMs} ms timeout)` };
+  if (verdict !== 'sat') {
+    const reason = `solver gave up (${timeoutMs} ms timeout)`;
+    // Random states rarely take a path context's branches (a field equal to 5); a model of the
+    // path condition is a small query, and gives the tester states that do.
+    const model = context.length > 0 ? (await witness()).model : undefined;
+    return model ? { status: 'unknown', reason, along: alongModel(env, model) } : { status: 'unknown', reason };
+  }
   let model = solver.model();
   // A slot or object pair lies at different places on the two sides, so an array element that
   // reaches one (an index out of its array's bounds, which C leaves undefined) is a different byte
@@ -395,6 +410,43 @@ function memo<K, V>(f: (k: K) => V): (k: K) => V {
     }
     return v;
   };
+}
+
+/**
+ * Entry states that keep what a model pins and take `fill`'s values elsewhere. A model of the
+ * entry assumptions alone pins the few cells a path's branches read; Z3 leaves the rest at a
+ * default (zeros), under which a wrong `fadd` for an `fsub` would show nothing. A pinned byte equal
+ * to the array's default is not listed in the model, so the bytes next to a listed one (the rest
+ * of a pinned word) keep the default too.
+ */
+function alongModel(env: ProverEnv, model: Model<'main'>): (fill: ConcreteEntry) => ConcreteEntry {
+  const { d } = env;
+  const assigned = new Set(model.decls().map((x) => String(x.name())));
+  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  const reg = (prefix: string, fill: (id: string) => bigint) => (id: string): bigint => {
+    const v = d.lookup(`${prefix}.${id}`);
+    return v && assigned.has(`${prefix}.${id}`) ? value(d.term(v)) : fill(id);
+  };
+  const pinned = (mem: SymMem, name: string): ((addr: bigint) => number | undefined) => {
+    if (!assigned.has(name)) return () => undefined;
+    const text = (model.eval(mem as never, false) as unknown as { sexpr(): string }).sexpr();
+    const bytes = new Map<bigint, number>();
+    for (const m of text.matchAll(/#x([0-9a-f]{16})\s+#x([0-9a-f]{2})/g)) bytes.set(BigInt(`0x${m[1]}`), parseInt(m[2]!, 16));
+    const fallback = parseInt(/\(as const [^#]*#x([0-9a-f]{2})/.exec(text)?.[1] ?? '00', 16);
+    const words = new Set([...bytes.keys()].map((a) => a & ~7n));
+    return (addr) => bytes.get(addr) ?? (words.has(addr & ~7n) ? fallback : undefined);
+  };
+  const [shared, ps, pt] = [pinned(env.shared, 'mem'), pinned(env.privateSource, 'private.s'), pinned(env.privateTarget, 'private.t')];
+  const cfa = value(d.term(d.fresh(CFA, 64)));
+  return (fill) => ({
+    cfa,
+    sourceRegister: memo(reg('s', fill.sourceRegister)),
+    targetRegister: memo(reg('t', fill.targetRegister)),
+    memory: memo((a) => shared(a) ?? fill.memory(a)),
+    privateSource: memo((a) => ps(a) ?? fill.privateSource(a)),
+    privateTarget: memo((a) => pt(a) ?? fill.privateTarget(a)),
+    symbol: fill.symbol,
+  });
 }
 
 /** A concrete entry state from a model: the emulator replays the counterexample from it. */

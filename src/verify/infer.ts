@@ -16,11 +16,11 @@ import { Rng } from '../util/random.js';
 import { argumentPairs, entryPairs, randomEntry, returnsInMemory, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
-import type { BasicBlock } from '../cfg/cfg.js';
+import { type BasicBlock, callee } from '../cfg/cfg.js';
 import { type Region, unitOf } from './correspond.js';
 import type { FrameAccess } from './frame.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, isKept, registersNamed, samePair } from './relation.js';
-import { exprSymbols, operandExpr } from '../ir/expr.js';
+import { operandExpr } from '../ir/expr.js';
 import { pairHolds } from './obligations.js';
 import { type ExtensionFact, extendValue, factHolds, returnFact } from './returns.js';
 
@@ -62,7 +62,6 @@ export interface Frames extends Pick<FunctionRelation, 'privateSource' | 'privat
   readonly escapes: Map<number, RegPair[]>;
 }
 
-/** The frame shift, slot pairs and private bytes of a function pair. */
 /**
  * The register a store of the entry block spills while it still holds its value on entry (no
  * earlier instruction of the block wrote it): at -O0 the prologue spills every argument so. With
@@ -113,6 +112,7 @@ export function spilledArguments(ctx: PairContext): RegPair[] {
   return pairs.flatMap(([s, t]) => (ws.has(s) && wt.has(t) ? [{ s, t, w: 8 * Math.min(ws.get(s)!, wt.get(t)!) }] : []));
 }
 
+/** The frame shift, slot pairs and private bytes of a function pair. */
 export function inferFrames(ctx: PairContext): Frames {
   const aligned: [FrameAccess, FrameAccess][] = [];
   const slots = (xs: readonly FrameAccess[]): FrameAccess[] => xs.filter((x) => x.off !== undefined && !x.save);
@@ -456,9 +456,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     const last = b.instructions.at(-1);
     const insn = last === undefined ? undefined : (S.program.statements[last] as Instruction);
     for (const op of insn?.operands ?? []) {
-      const e = operandExpr(op);
-      const name = e ? exprSymbols(e)[0] : undefined;
-      if (name !== undefined) return name.replace(/@plt$/, '');
+      const name = callee(operandExpr(op));
+      if (name !== undefined) return name;
     }
     return undefined;
   };

@@ -152,3 +152,44 @@ export function symbolicDomain(ctx: Context<'main'>, Z3: Z3LowLevel): SymbolicDo
   };
   return domain;
 }
+
+/** The floating-point operations whose IEEE circuits are costly for the solver. */
+export type FpArithmetic = Pick<SymbolicDomain, 'fadd' | 'fsub' | 'fmul' | 'fdiv' | 'fsqrt' | 'ffma' | 'feq' | 'flt' | 'fle' | 'fisNaN' | 'fconvert' | 'fromInt' | 'toInt'>;
+
+/**
+ * Floating-point arithmetic as uninterpreted functions of the bit patterns, one per operation,
+ * width and rounding mode. The real operations are one interpretation of these, so a query that
+ * is unsat under them is unsat under IEEE 754 too: two sides that apply the same operations to
+ * equal operands are proven equal by congruence, without the solver building the circuits. A
+ * model under them is not a model of the real operations, and is never used.
+ */
+export function uninterpretedFp(ctx: Context<'main'>): FpArithmetic {
+  const decls = new Map<string, { call(...args: unknown[]): unknown }>();
+  const fn = (name: string, args: number[], range: number | 'bool'): ((...a: SymBV[]) => unknown) => {
+    let f = decls.get(name);
+    if (!f) {
+      const sorts = [...args.map((w) => ctx.BitVec.sort(w)), range === 'bool' ? ctx.Bool.sort() : ctx.BitVec.sort(range)];
+      f = ctx.Function.declare(`fp.${name}`, ...(sorts as [ReturnType<typeof ctx.Bool.sort>])) as unknown as { call(...args: unknown[]): unknown };
+      decls.set(name, f);
+    }
+    const g = f;
+    return (...a) => g.call(...a);
+  };
+  const bv = (name: string, fw: number, n: number, range = fw) => (...a: SymBV[]): SymBV => fn(name, Array(n).fill(fw) as number[], range)(...a) as SymBV;
+  const bool = (name: string, fw: number) => (a: SymBV, b?: SymBV): SymBool => fn(name, b ? [fw, fw] : [fw], 'bool')(...(b ? [a, b] : [a])) as SymBool;
+  return {
+    fadd: (fw, rm, a, b) => bv(`add.${fw}.${rm}`, fw, 2)(a, b),
+    fsub: (fw, rm, a, b) => bv(`sub.${fw}.${rm}`, fw, 2)(a, b),
+    fmul: (fw, rm, a, b) => bv(`mul.${fw}.${rm}`, fw, 2)(a, b),
+    fdiv: (fw, rm, a, b) => bv(`div.${fw}.${rm}`, fw, 2)(a, b),
+    fsqrt: (fw, rm, a) => bv(`sqrt.${fw}.${rm}`, fw, 1)(a),
+    ffma: (fw, rm, a, b, c) => bv(`fma.${fw}.${rm}`, fw, 3)(a, b, c),
+    feq: (fw, a, b) => bool(`eq.${fw}`, fw)(a, b),
+    flt: (fw, a, b) => bool(`lt.${fw}`, fw)(a, b),
+    fle: (fw, a, b) => bool(`le.${fw}`, fw)(a, b),
+    fisNaN: (fw, a) => bool(`isnan.${fw}`, fw)(a),
+    fconvert: (from, to, rm, a) => fn(`convert.${from}.${to}.${rm}`, [from], to)(a) as SymBV,
+    fromInt: (w, signed, fw, rm, a) => fn(`from${signed ? 's' : 'u'}.${w}.${fw}.${rm}`, [w], fw)(a) as SymBV,
+    toInt: (fw, w, signed, rm, a, nan) => fn(`to${signed ? 's' : 'u'}.${fw}.${w}.${rm}.${nan}`, [fw], w)(a) as SymBV,
+  };
+}

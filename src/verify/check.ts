@@ -479,8 +479,9 @@ async function attempt(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, 
       const replay = runPair(ctx, rel, bs, proof.entry, context);
       if (replay.status === 'ran' && replay.failures.length > 0) return refuted(ctx, rel, bs, context, replay, proof.entry, 'z3');
       // The solver's model does not replay: the two interpretations disagree. Never guess; look
-      // harder for a concrete counterexample, and otherwise report what testing showed.
-      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken);
+      // harder for a concrete counterexample (half of the states keep what the model pins, so they
+      // tend to follow a path context), and otherwise report what testing showed.
+      const search = searchCounterexample(ctx, rel, bs, opts, context, tests, weaken, proof.along);
       const what = proof.failed.map((o) => o.what).join('; ');
       return search.found ?? testedOrNot(ran + search.ran, `Z3 found a counterexample (${what}) that the emulator does not reproduce`);
     }

@@ -12,7 +12,7 @@ import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
 import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, pairImage, slotObligations, stackArgumentObligations } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, registersNamed, slotAliases } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
 
@@ -126,20 +126,36 @@ function watchingUndefined(undefinedInC: () => void): Domain<bigint, boolean, Co
   };
 }
 
+/** The bytes of slot and object pairs, both sides' (source CFA offsets), once per list of pairs. */
+const pairedByList = new WeakMap<readonly SlotPair[], ReadonlySet<bigint>>();
+function pairedBytes(slots: readonly SlotPair[]): ReadonlySet<bigint> {
+  let bytes = pairedByList.get(slots);
+  if (!bytes) {
+    const set = new Set<bigint>();
+    for (const p of slots) for (let k = 0n; k < BigInt(p.bytes); k++) set.add(p.s + k).add(p.t + k);
+    pairedByList.set(slots, (bytes = set));
+  }
+  return bytes;
+}
+
 /**
  * `d`, noting an access that touches a byte of a slot or object pair (source CFA offsets) that no
  * access at a fixed frame offset of the side's `path` touches: an array element out of bounds.
  */
 function strayingOff(d: Domain<bigint, boolean, ConcreteMemory>, rel: FunctionRelation, side: SideContext, path: readonly number[], shift: bigint, cfa: bigint, strayed: () => void): Domain<bigint, boolean, ConcreteMemory> {
   if (rel.slots.length === 0) return d;
-  const fixed = new Set<bigint>();
-  for (const b of path) for (const a of side.frame.accesses[b] ?? []) if (a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) fixed.add(a.off + shift + k);
-  const paired = new Set<bigint>();
-  for (const p of rel.slots) for (let k = 0n; k < BigInt(p.bytes); k++) paired.add(p.s + k).add(p.t + k);
+  const paired = pairedBytes(rel.slots);
+  // Built at the first access to a paired byte: most runs make none.
+  let fixed: Set<bigint> | undefined;
+  const fixedBytes = (): Set<bigint> => {
+    fixed = new Set();
+    for (const b of path) for (const a of side.frame.accesses[b] ?? []) if (a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) fixed.add(a.off + shift + k);
+    return fixed;
+  };
   const check = (addr: bigint, n: number): void => {
     for (let k = 0; k < n; k++) {
       const off = BigInt.asIntN(64, addr + BigInt(k) - cfa);
-      if (paired.has(off) && !fixed.has(off)) strayed();
+      if (paired.has(off) && !(fixed ?? fixedBytes()).has(off)) strayed();
     }
   };
   return {

@@ -449,8 +449,8 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
       if (fact) facts.set(then, [...(facts.get(then) ?? []).filter((f) => f.reg !== fact.reg || f.side !== fact.side), fact]);
     }
   }
-  // The arguments a callee of this program reads (a paired frame object's address excepted: R
-  // relates it through the object, see escapes).
+  // The arguments a callee of this program reads, and the addresses of paired frame objects
+  // passed to it (R relates those through the object, and not as plain values).
   const argumentsAt = new Map<number, RegPair[]>();
   const calleeOf = (b: BasicBlock): string | undefined => {
     const last = b.instructions.at(-1);
@@ -465,14 +465,12 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
     blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
     started.set(bs, blocks.get(bs)!.length);
     const term = exitBlock(bs).terminator;
-    if (term === 'call' || term === 'tailcall') {
+    if (term === 'call' || term === 'icall' || term === 'tailcall') {
       const callee = calleeOf(exitBlock(bs));
       const escaping = frames.escapes.get(bs) ?? [];
-      const read = (callee === undefined ? [] : ctx.callees?.get(callee) ?? []).filter((p) => !escaping.some((e) => e.s === p.s || e.t === p.t));
+      const spilled = (callee === undefined ? [] : ctx.callees?.get(callee) ?? []).filter((p) => !escaping.some((e) => e.s === p.s || e.t === p.t));
+      const read = [...escaping, ...spilled];
       if (read.length > 0) argumentsAt.set(bs, read);
-    }
-    if (term === 'call' || term === 'icall' || term === 'tailcall') {
-      const read = argumentsAt.get(bs) ?? [];
       const candidates: RegPair[] = [
         ...S.abi.intArgs.flatMap((r, i) => INT_WIDTHS.map((w) => ({ s: r, t: T.abi.intArgs[i]!, w }))),
         // A callee that returns a structure in memory: x8 on AArch64 is a0 on RISC-V (see argumentPairs).
@@ -491,7 +489,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   ];
   let slots = frames.slots;
   const kept = returnedValues(ctx);
-  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, outgoing: frames.outgoing, slots: [...slots], blocks, calls, escapes: frames.escapes, arguments: argumentsAt, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
+  const rel = (): FunctionRelation => ({ delta: frames.delta, privateSource: frames.privateSource, privateTarget: frames.privateTarget, outgoing: frames.outgoing, slots: [...slots], blocks, calls, arguments: argumentsAt, returns, kept, candidates: started, facts, frameAgreement: frames.agreement });
   const keep = (list: RegPair[] | undefined, sm: Machine, tm: Machine, cfa: bigint): RegPair[] | undefined => list?.filter((p) => pairHolds(sm, tm, ctx, p, cfa));
   // Offset pairs with the frame address (see PairOffset) are proposed by the first run that
   // reaches a block, from the values it shows; later runs and the prover keep or drop them like

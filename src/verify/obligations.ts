@@ -213,12 +213,10 @@ export function exitObligations<V, B, M>(
     }
   };
   const pairs = (list: readonly RegPair[] | undefined, guard: B, where: string, site: PairSite): void => {
-    for (const p of list ?? []) out.push({ what: `${showPair(p)} at ${where}`, holds: implies(guard, pairHolds(S, T, ctx, p, cfa)), pair: { site, pair: p } });
-  };
-  // The addresses of paired frame objects that the call passes: never weakened (no `pair`), as the
-  // callee is assumed to behave the same only given related arguments.
-  const escapes = (guard: B, where: string): void => {
-    for (const p of rel.escapes?.get(bs) ?? []) out.push({ what: `${showPair(p)} at ${where} (the address of a paired frame object)`, holds: implies(guard, pairHolds(S, T, ctx, p, cfa)) });
+    for (const p of list ?? []) {
+      const object = p.offset?.cfa === 0 ? ' (the address of a paired frame object)' : '';
+      out.push({ what: `${showPair(p)} at ${where}${object}`, holds: implies(guard, pairHolds(S, T, ctx, p, cfa)), pair: { site, pair: p } });
+    }
   };
   const facts = (list: readonly ExtensionFact[] | undefined, guard: B, where: string, site: PairSite, keep: (f: ExtensionFact) => boolean): void => {
     for (const f of list ?? []) {
@@ -256,7 +254,6 @@ export function exitObligations<V, B, M>(
         break;
       case 'call': {
         pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
-        escapes(e.cond, where);
         if (to.then !== undefined) {
           const kept = (rel.blocks.get(to.then) ?? []).filter((p) => ctx.source.abi.calleeSaved.has(p.s) && ctx.target.abi.calleeSaved.has(p.t));
           pairs(kept, e.cond, where, { kind: 'block', index: to.then });
@@ -268,7 +265,6 @@ export function exitObligations<V, B, M>(
       }
       case 'tailcall':
         pairs(rel.calls.get(bs), e.cond, where, { kind: 'call', index: bs });
-        escapes(e.cond, where);
         frameRegs(ctx.source, S, 'cfa', 0n, e.cond, 'source');
         frameRegs(ctx.target, T, 'cfa', rel.delta, e.cond, 'target');
         break;

@@ -32,7 +32,8 @@ export function proverEnv(d: VerifyDomain): ProverEnv {
 /** The outcome of one proof attempt. */
 export type ProofResult =
   | { readonly status: 'proven'; readonly byEvaluation: boolean }
-  | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[] }
+  /** `along`: entry states with what the model pins, and `fill`'s values elsewhere (see alongModel). */
+  | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[]; readonly along: (fill: ConcreteEntry) => ConcreteEntry }
   /**
    * `along`, behind a path context: entry states that take the path (from a model of the entry
    * assumptions alone), with `fill`'s values wherever the path does not pin one.
@@ -116,6 +117,7 @@ export async function proveBlock(env: ProverEnv, ctx: PairContext, rel: Function
 
 async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelation, bs: number, timeoutMs: number, context: readonly number[]): Promise<ProofResult> {
   const { d } = env;
+  const fpTermsBefore = d.fpTerms;
   const path = [...context, bs];
   const first = path[0]!;
   const firstT = ctx.matching.pairs.get(first);
@@ -144,11 +146,11 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   for (const r of buffer?.others ?? []) assumptions.push(apart(d, sourceValue(buffer!.reg), sourceValue(r)));
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols, slotAliases(rel.slots));
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
-  const outside: SVal[] = [];
+  const outside: { readonly addr: SVal; readonly bytes: number }[] = [];
   // Addresses computed from the frame at run time (array elements).
   const indexed: { readonly addr: SVal; readonly bytes: number }[] = [];
   d.onAccess = (a) => {
-    if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a.addr);
+    if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a);
     else if (fromFrame(a.addr) && !isStatic(a.addr)) indexed.push(a);
   };
   const obligations: Obligation<SBool>[] = [];
@@ -206,30 +208,69 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   if (open.length === 0) return { status: 'proven', byEvaluation: true };
 
   const z = env.ctx;
-  const solver = new z.Solver();
-  solver.set('timeout', Math.max(1, Math.floor(timeoutMs)));
-  const cfaTerm = d.term(d.fresh(CFA, 64));
-  solver.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n));
-  // Symbols are distinct objects below the stack, at least 64 KiB apart.
-  const symbolTerms = [...symbols].map((key) => d.term(d.fresh('sym:' + key, 64)));
-  symbolTerms.forEach((s, i) => {
-    solver.add(s.uge(1n << 12n), s.ult(1n << 39n));
-    for (const o of symbolTerms.slice(0, i)) solver.add(s.sub(o).uge(1n << 16n), o.sub(s).uge(1n << 16n));
-  });
-  const assumed: import('z3-solver').Bool<'main'>[] = [];
-  for (const a of assumptions) assumed.push(d.boolTerm(a));
-  // DESIGN.md's one assumption: a pointer that did not come from the frame does not point into
-  // it. With the frames overlaid, "the frame" is both sides' frames together.
   const [lo, hi] = frameWindow(ctx, rel);
-  for (const a of outside) {
-    const off = d.term(a).sub(cfaTerm);
-    assumed.push(z.Or(off.slt(lo), off.sge(hi)));
+  /** The query, its terms built in the domain's current mode (see `VerifyDomain.fpAbstract`). */
+  const query = (timeout: number): { solver: import('z3-solver').Solver<'main'>; assumed: import('z3-solver').Bool<'main'>[]; cfaTerm: SymBV } => {
+    const solver = new z.Solver();
+    solver.set('timeout', Math.max(1, Math.floor(timeout)));
+    const cfaTerm = d.term(d.fresh(CFA, 64));
+    solver.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n));
+    // Symbols are distinct objects below the stack, at least 64 KiB apart.
+    const symbolTerms = [...symbols].map((key) => d.term(d.fresh('sym:' + key, 64)));
+    symbolTerms.forEach((s, i) => {
+      solver.add(s.uge(1n << 12n), s.ult(1n << 39n));
+      for (const o of symbolTerms.slice(0, i)) solver.add(s.sub(o).uge(1n << 16n), o.sub(s).uge(1n << 16n));
+    });
+    const assumed: import('z3-solver').Bool<'main'>[] = [];
+    for (const a of assumptions) assumed.push(d.boolTerm(a));
+    // DESIGN.md's one assumption: a pointer that did not come from the frame does not point into
+    // it. With the frames overlaid, "the frame" is both sides' frames together.
+    for (const a of outside) {
+      const off = d.term(a.addr).sub(cfaTerm);
+      assumed.push(z.Or(off.slt(lo), off.sge(hi)));
+    }
+    solver.add(...assumed);
+    solver.add(z.Not(z.And(...open.map((o) => d.boolTerm(o.holds)))));
+    return { solver, assumed, cfaTerm };
+  };
+  // Floating-point arithmetic is tried first as uninterpreted functions: where both sides apply the
+  // same operations to operands that are equal, that query is unsat, often where the IEEE circuits
+  // take the solver past its timeout (a loop body `r = r*x + c[i]` under `i >= 0`, its index
+  // sign-extended on one side and zero-extended on the other). Sat there says nothing (the model
+  // need not be one of the real operations); the real query follows.
+  let abstractUnsat = false;
+  if (d.fpTerms > fpTermsBefore) {
+    d.fpAbstract = true;
+    try {
+      const abstract = query(timeoutMs).solver;
+      abstractUnsat = (await guardedCheck(() => abstract.check())) === 'unsat';
+    } catch {
+      // The real query decides.
+    } finally {
+      d.fpAbstract = false;
+    }
   }
-  solver.add(...assumed);
-  solver.add(z.Not(z.And(...open.map((o) => d.boolTerm(o.holds)))));
+  const { solver, assumed, cfaTerm } = query(timeoutMs);
   let verdict: string;
   try {
-    verdict = await guardedCheck(() => solver.check());
+    verdict = abstractUnsat ? 'unsat' : await guardedCheck(() => solver.check());
+    // Constant data is memory like any other. An address computed from a symbol reads its bytes
+    // (see sideState), but one computed from a pointer reads the shared array, where a model may
+    // put anything; the emulator, placing the bytes at the symbol's address, reads the data. Where
+    // a model puts such an address inside constant data, that data's bytes are asserted in the
+    // shared memory (a fact, not an assumption) and the solver asked again.
+    const pinned = new Set<string>();
+    while (verdict === 'sat') {
+      const reached = constantsReached(env, ctx, solver.model(), outside, symbols).filter((key) => !pinned.has(key));
+      if (reached.length === 0) break;
+      for (const key of reached) {
+        pinned.add(key);
+        const facts = constantBytes(env, ctx, key);
+        assumed.push(...facts);
+        solver.add(...facts);
+      }
+      verdict = await guardedCheck(() => solver.check());
+    }
   } catch (e) {
     return { status: 'unknown', reason: `solver error: ${(e as Error).message}` };
   }
@@ -269,7 +310,33 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     model = solver.model();
   }
   const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));
-  return { status: 'counterexample', entry: entryFromModel(env, model), failed };
+  return { status: 'counterexample', entry: entryFromModel(env, model), failed, along: alongModel(env, model) };
+}
+
+/** The constant data (by symbol key) that a model places some access through a pointer in. */
+function constantsReached(env: ProverEnv, ctx: PairContext, model: Model<'main'>, outside: readonly { readonly addr: SVal; readonly bytes: number }[], symbols: ReadonlySet<string>): string[] {
+  const { d } = env;
+  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  const reached: string[] = [];
+  for (const key of symbols) {
+    const image = ctx.source.images.get(key) ?? ctx.target.images.get(key);
+    if (!image || outside.length === 0) continue;
+    const at = value(d.term(d.fresh('sym:' + key, 64)));
+    const end = at + BigInt(image.length);
+    if (outside.some((a) => {
+      const addr = value(d.term(a.addr));
+      return addr + BigInt(a.bytes) > at && addr < end;
+    })) reached.push(key);
+  }
+  return reached;
+}
+
+/** The bytes of one symbol's constant data, as facts about the shared memory. */
+function constantBytes(env: ProverEnv, ctx: PairContext, key: string): import('z3-solver').Bool<'main'>[] {
+  const { d } = env;
+  const image = (ctx.source.images.get(key) ?? ctx.target.images.get(key))!;
+  const at = d.term(d.fresh('sym:' + key, 64));
+  return [...image].map((byte, i) => (env.shared.select(at.add(BigInt(i)) as never) as unknown as SymBV).eq(env.ctx.BitVec.val(BigInt(byte), 8)));
 }
 
 /** For each address computed from the frame at run time: it is off every slot and object pair, on both sides. */
@@ -421,32 +488,55 @@ function memo<K, V>(f: (k: K) => V): (k: K) => V {
  */
 function alongModel(env: ProverEnv, model: Model<'main'>): (fill: ConcreteEntry) => ConcreteEntry {
   const { d } = env;
-  const assigned = new Set(model.decls().map((x) => String(x.name())));
   const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
-  const reg = (prefix: string, fill: (id: string) => bigint) => (id: string): bigint => {
-    const v = d.lookup(`${prefix}.${id}`);
-    return v && assigned.has(`${prefix}.${id}`) ? value(d.term(v)) : fill(id);
+  // What the model pins, read at the first call: a counterexample that replays never needs it.
+  const read = (): Pinned => {
+    const assigned = new Set(model.decls().map((x) => String(x.name())));
+    const register = (prefix: string) => (id: string): bigint | undefined => {
+      const v = d.lookup(`${prefix}.${id}`);
+      return v && assigned.has(`${prefix}.${id}`) ? value(d.term(v)) : undefined;
+    };
+    const memory = (mem: SymMem, name: string): ((addr: bigint) => number | undefined) => {
+      if (!assigned.has(name)) return () => undefined;
+      const text = (model.eval(mem as never, false) as unknown as { sexpr(): string }).sexpr();
+      const bytes = new Map<bigint, number>();
+      for (const m of text.matchAll(/#x([0-9a-f]{16})\s+#x([0-9a-f]{2})/g)) bytes.set(BigInt(`0x${m[1]}`), parseInt(m[2]!, 16));
+      const fallback = parseInt(/\(as const [^#]*#x([0-9a-f]{2})/.exec(text)?.[1] ?? '00', 16);
+      const words = new Set([...bytes.keys()].map((a) => a & ~7n));
+      return (addr) => bytes.get(addr) ?? (words.has(addr & ~7n) ? fallback : undefined);
+    };
+    return {
+      cfa: value(d.term(d.fresh(CFA, 64))),
+      source: register('s'),
+      target: register('t'),
+      shared: memory(env.shared, 'mem'),
+      privateSource: memory(env.privateSource, 'private.s'),
+      privateTarget: memory(env.privateTarget, 'private.t'),
+    };
   };
-  const pinned = (mem: SymMem, name: string): ((addr: bigint) => number | undefined) => {
-    if (!assigned.has(name)) return () => undefined;
-    const text = (model.eval(mem as never, false) as unknown as { sexpr(): string }).sexpr();
-    const bytes = new Map<bigint, number>();
-    for (const m of text.matchAll(/#x([0-9a-f]{16})\s+#x([0-9a-f]{2})/g)) bytes.set(BigInt(`0x${m[1]}`), parseInt(m[2]!, 16));
-    const fallback = parseInt(/\(as const [^#]*#x([0-9a-f]{2})/.exec(text)?.[1] ?? '00', 16);
-    const words = new Set([...bytes.keys()].map((a) => a & ~7n));
-    return (addr) => bytes.get(addr) ?? (words.has(addr & ~7n) ? fallback : undefined);
+  let pinned: Pinned | undefined;
+  return (fill) => {
+    const p = (pinned ??= read());
+    return {
+      cfa: p.cfa,
+      sourceRegister: memo((id) => p.source(id) ?? fill.sourceRegister(id)),
+      targetRegister: memo((id) => p.target(id) ?? fill.targetRegister(id)),
+      memory: memo((a) => p.shared(a) ?? fill.memory(a)),
+      privateSource: memo((a) => p.privateSource(a) ?? fill.privateSource(a)),
+      privateTarget: memo((a) => p.privateTarget(a) ?? fill.privateTarget(a)),
+      symbol: fill.symbol,
+    };
   };
-  const [shared, ps, pt] = [pinned(env.shared, 'mem'), pinned(env.privateSource, 'private.s'), pinned(env.privateTarget, 'private.t')];
-  const cfa = value(d.term(d.fresh(CFA, 64)));
-  return (fill) => ({
-    cfa,
-    sourceRegister: memo(reg('s', fill.sourceRegister)),
-    targetRegister: memo(reg('t', fill.targetRegister)),
-    memory: memo((a) => shared(a) ?? fill.memory(a)),
-    privateSource: memo((a) => ps(a) ?? fill.privateSource(a)),
-    privateTarget: memo((a) => pt(a) ?? fill.privateTarget(a)),
-    symbol: fill.symbol,
-  });
+}
+
+/** What a model pins of an entry state (undefined: left open). */
+interface Pinned {
+  readonly cfa: bigint;
+  source(id: string): bigint | undefined;
+  target(id: string): bigint | undefined;
+  shared(addr: bigint): number | undefined;
+  privateSource(addr: bigint): number | undefined;
+  privateTarget(addr: bigint): number | undefined;
 }
 
 /** A concrete entry state from a model: the emulator replays the counterexample from it. */

@@ -59,7 +59,7 @@ export interface PairOffset {
  * With `object`, the pair is a frame object whose address both sides pass to callees (a copy of a
  * structure passed by reference): a memory injection restricted to the frame, as in CompCert. A
  * callee is then given related memory, so the pair is never weakened, and pointers into the
- * object are related to pointers into its partner at the same offset (`FunctionRelation.escapes`).
+ * object are related to pointers into its partner at the same offset (`FunctionRelation.arguments`).
  */
 export interface SlotPair {
   readonly s: bigint;
@@ -87,15 +87,12 @@ export interface FunctionRelation {
   /** Registers related at each call (by source block index of the calling block). */
   readonly calls: ReadonlyMap<number, readonly RegPair[]>;
   /**
-   * Calls (by source block index of the calling block) that pass the address of a paired frame
-   * object: the argument registers, related through the object pair (offset pairs). A callee sees
-   * the object through them, so they are never weakened.
-   */
-  readonly escapes?: ReadonlyMap<number, readonly RegPair[]>;
-  /**
-   * Argument pairs of each call (by source block index) that the callee reads: a function of the
-   * program whose prologue spills those registers (see `spilledArguments`). They are never
-   * weakened: a difference there is a wrong argument, not a register the callee ignores.
+   * The pairs of each call (by source block index; they are in `calls` too) that are never
+   * weakened, as a difference there is a wrong argument, not a register the callee ignores:
+   * - the arguments the callee reads: a function of the program whose prologue spills those
+   *   registers (see `spilledArguments`);
+   * - the address of a paired frame object passed to it, related through the object pair (an
+   *   offset pair with `cfa: 0`): the callee sees the object through it.
    */
   readonly arguments?: ReadonlyMap<number, readonly RegPair[]>;
   /** Registers related at a return. */

@@ -9,7 +9,7 @@
 import type { Context } from 'z3-solver';
 import { concrete } from '../isa/concrete.js';
 import type { Domain, FpWidth, RoundingMode } from '../isa/sem.js';
-import type { SymBV, SymBool, SymMem, SymbolicDomain } from '../isa/symbolic.js';
+import { type FpArithmetic, type SymBV, type SymBool, type SymMem, type SymbolicDomain, uninterpretedFp } from '../isa/symbolic.js';
 import { mask } from '../isa/sem.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -44,6 +44,8 @@ export interface SVal {
   /** Set when the value is the sign mask of `x` (`x >> (w-1)`, arithmetic: 0 or -1). */
   readonly signOf?: SVal;
   t?: SymBV;
+  /** The term with floating-point arithmetic left uninterpreted (see `VerifyDomain.fpAbstract`). */
+  ta?: SymBV;
 }
 
 /** A value known to be floor(x * k / 2^t), with x an n-bit value zero-extended. */
@@ -109,6 +111,7 @@ export interface SBool {
   /** Set for an equality, where a rewrite looks at it. */
   readonly eq?: readonly [SVal, SVal];
   t?: SymBool;
+  ta?: SymBool;
 }
 
 /** The byte memory a side starts from (shared memory, private frame bytes, constant data). */
@@ -145,6 +148,13 @@ export class QueryTooLarge extends Error {}
 export type VerifyDomain = Domain<SVal, SBool, VMem> & {
   /** Memory terms left before `QueryTooLarge` (the prover sets it per query). */
   budget: number;
+  /**
+   * While set, terms are built with floating-point arithmetic as uninterpreted functions (see
+   * `uninterpretedFp`), memoized apart from the real ones: one symbolic run gives both queries.
+   */
+  fpAbstract: boolean;
+  /** How many values made so far use floating-point arithmetic on unknowns. */
+  fpTerms: number;
   /** The Z3 term of a value or boolean. */
   term(v: SVal): SymBV;
   boolTerm(b: SBool): SymBool;
@@ -210,22 +220,29 @@ type CmpOp = 'eq' | 'ult' | 'ule' | 'slt' | 'sle';
 export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const named = new Map<string, SVal>();
   const T = (v: SVal): SymBV => {
-    if (v.t) return v.t;
+    const memo = d.fpAbstract ? v.ta : v.t;
+    if (memo) return memo;
     let t: SymBV;
     if (v.c !== undefined) t = sym.bv(v.w, v.c);
     else if (v.base !== undefined) {
       const full = sym.add(64, T(fresh(v.base, 64)), sym.bv(64, v.off));
       t = v.part === 'full' ? full : sym.and(64, full, sym.bv(64, v.part === 'page' ? PAGE : 0xfffn));
     } else t = v.mk!();
-    v.t = t;
+    if (d.fpAbstract) v.ta = t;
+    else v.t = t;
     return t;
   };
   const TB = (b: SBool): SymBool => {
-    if (b.t) return b.t;
+    const memo = d.fpAbstract ? b.ta : b.t;
+    if (memo) return memo;
     const t = b.c !== undefined ? sym.bool(b.c) : b.mk!();
-    b.t = t;
+    if (d.fpAbstract) b.ta = t;
+    else b.t = t;
     return t;
   };
+  const abstractFp = uninterpretedFp(sym.ctx);
+  /** The floating-point arithmetic terms are built with. */
+  const fp = (): FpArithmetic => (d.fpAbstract ? abstractFp : sym);
   const fresh = (name: string, w: number): SVal => {
     let v = named.get(name);
     if (!v) {
@@ -256,11 +273,19 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const udivTerm = bin('udiv');
   const sdivTerm = bin('sdiv');
 
-  const fp1 = (f: (a: bigint) => bigint, g: () => SymBV, fw: number, a: SVal): SVal => (a.c !== undefined ? K(fw, f(a.c)) : L(fw, g));
+  // A lazy floating-point value counts in `fpTerms` (fneg and fabs are bit operations, and don't).
+  const lazyFp = (w: number, g: () => SymBV, arithmetic = true): SVal => {
+    if (arithmetic) d.fpTerms++;
+    return L(w, g);
+  };
+  const fp1 = (f: (a: bigint) => bigint, g: () => SymBV, fw: number, a: SVal, arithmetic = true): SVal => (a.c !== undefined ? K(fw, f(a.c)) : lazyFp(fw, g, arithmetic));
   const fp2 = (f: (a: bigint, b: bigint) => bigint, g: () => SymBV, fw: number, a: SVal, b: SVal): SVal =>
-    a.c !== undefined && b.c !== undefined ? K(fw, f(a.c, b.c)) : L(fw, g);
-  const fcmp = (f: (a: bigint, b: bigint) => boolean, g: () => SymBool, a: SVal, b: SVal): SBool =>
-    a.c !== undefined && b.c !== undefined ? KB(f(a.c, b.c)) : LB(g);
+    a.c !== undefined && b.c !== undefined ? K(fw, f(a.c, b.c)) : lazyFp(fw, g);
+  const fcmp = (f: (a: bigint, b: bigint) => boolean, g: () => SymBool, a: SVal, b: SVal): SBool => {
+    if (a.c !== undefined && b.c !== undefined) return KB(f(a.c, b.c));
+    d.fpTerms++;
+    return LB(g);
+  };
 
   // ---- memory ----
   const byteOf = (v: SVal, i: number): SVal => extract(v.w, v, 8 * i + 7, 8 * i);
@@ -429,6 +454,8 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
   const d: VerifyDomain = {
     kind: 'symbolic',
     budget: Infinity,
+    fpAbstract: false,
+    fpTerms: 0,
     sym,
     ctx: sym.ctx,
     term: T,
@@ -539,25 +566,25 @@ export function verifyDomain(sym: SymbolicDomain): VerifyDomain {
       return { base: mem.base, last: { addr, bytes, value: value.w === 8 * bytes ? value : extract(value.w, value, 8 * bytes - 1, 0), prev: mem.last } };
     },
 
-    fadd: (fw, rm, a, b) => fp2((x, y) => concrete.fadd(fw, rm, x, y), () => sym.fadd(fw, rm, T(a), T(b)), fw, a, b),
-    fsub: (fw, rm, a, b) => fp2((x, y) => concrete.fsub(fw, rm, x, y), () => sym.fsub(fw, rm, T(a), T(b)), fw, a, b),
-    fmul: (fw, rm, a, b) => fp2((x, y) => concrete.fmul(fw, rm, x, y), () => sym.fmul(fw, rm, T(a), T(b)), fw, a, b),
-    fdiv: (fw, rm, a, b) => fp2((x, y) => concrete.fdiv(fw, rm, x, y), () => sym.fdiv(fw, rm, T(a), T(b)), fw, a, b),
-    fsqrt: (fw, rm, a) => fp1((x) => concrete.fsqrt(fw, rm, x), () => sym.fsqrt(fw, rm, T(a)), fw, a),
+    fadd: (fw, rm, a, b) => fp2((x, y) => concrete.fadd(fw, rm, x, y), () => fp().fadd(fw, rm, T(a), T(b)), fw, a, b),
+    fsub: (fw, rm, a, b) => fp2((x, y) => concrete.fsub(fw, rm, x, y), () => fp().fsub(fw, rm, T(a), T(b)), fw, a, b),
+    fmul: (fw, rm, a, b) => fp2((x, y) => concrete.fmul(fw, rm, x, y), () => fp().fmul(fw, rm, T(a), T(b)), fw, a, b),
+    fdiv: (fw, rm, a, b) => fp2((x, y) => concrete.fdiv(fw, rm, x, y), () => fp().fdiv(fw, rm, T(a), T(b)), fw, a, b),
+    fsqrt: (fw, rm, a) => fp1((x) => concrete.fsqrt(fw, rm, x), () => fp().fsqrt(fw, rm, T(a)), fw, a),
     ffma: (fw, rm, a, b, c) =>
-      a.c !== undefined && b.c !== undefined && c.c !== undefined ? K(fw, concrete.ffma(fw, rm, a.c, b.c, c.c)) : L(fw, () => sym.ffma(fw, rm, T(a), T(b), T(c))),
-    fneg: (fw, a) => fp1((x) => concrete.fneg(fw, x), () => sym.fneg(fw, T(a)), fw, a),
-    fabs: (fw, a) => fp1((x) => concrete.fabs(fw, x), () => sym.fabs(fw, T(a)), fw, a),
-    feq: (fw, a, b) => fcmp((x, y) => concrete.feq(fw, x, y), () => sym.feq(fw, T(a), T(b)), a, b),
-    flt: (fw, a, b) => fcmp((x, y) => concrete.flt(fw, x, y), () => sym.flt(fw, T(a), T(b)), a, b),
-    fle: (fw, a, b) => fcmp((x, y) => concrete.fle(fw, x, y), () => sym.fle(fw, T(a), T(b)), a, b),
-    fisNaN: (fw, a) => (a.c !== undefined ? KB(concrete.fisNaN(fw, a.c)) : LB(() => sym.fisNaN(fw, T(a)))),
+      a.c !== undefined && b.c !== undefined && c.c !== undefined ? K(fw, concrete.ffma(fw, rm, a.c, b.c, c.c)) : lazyFp(fw, () => fp().ffma(fw, rm, T(a), T(b), T(c))),
+    fneg: (fw, a) => fp1((x) => concrete.fneg(fw, x), () => sym.fneg(fw, T(a)), fw, a, false),
+    fabs: (fw, a) => fp1((x) => concrete.fabs(fw, x), () => sym.fabs(fw, T(a)), fw, a, false),
+    feq: (fw, a, b) => fcmp((x, y) => concrete.feq(fw, x, y), () => fp().feq(fw, T(a), T(b)), a, b),
+    flt: (fw, a, b) => fcmp((x, y) => concrete.flt(fw, x, y), () => fp().flt(fw, T(a), T(b)), a, b),
+    fle: (fw, a, b) => fcmp((x, y) => concrete.fle(fw, x, y), () => fp().fle(fw, T(a), T(b)), a, b),
+    fisNaN: (fw, a) => (a.c !== undefined ? KB(concrete.fisNaN(fw, a.c)) : (d.fpTerms++, LB(() => fp().fisNaN(fw, T(a))))),
     fconvert: (from: FpWidth, to: FpWidth, rm: RoundingMode, a: SVal) =>
-      a.c !== undefined ? K(to, concrete.fconvert(from, to, rm, a.c)) : L(to, () => sym.fconvert(from, to, rm, T(a))),
-    fromInt: (w, signed, fw, rm, a) => (a.c !== undefined ? K(fw, concrete.fromInt(w, signed, fw, rm, a.c)) : L(fw, () => sym.fromInt(w, signed, fw, rm, T(a)))),
+      a.c !== undefined ? K(to, concrete.fconvert(from, to, rm, a.c)) : lazyFp(to, () => fp().fconvert(from, to, rm, T(a))),
+    fromInt: (w, signed, fw, rm, a) => (a.c !== undefined ? K(fw, concrete.fromInt(w, signed, fw, rm, a.c)) : lazyFp(fw, () => fp().fromInt(w, signed, fw, rm, T(a)))),
     toInt(fw, w, signed, rm, a, nan) {
       d.onUndefined?.(d.bnot(d.fisNaN(fw, a)));
-      return a.c !== undefined ? K(w, concrete.toInt(fw, w, signed, rm, a.c, nan)) : L(w, () => sym.toInt(fw, w, signed, rm, T(a), nan));
+      return a.c !== undefined ? K(w, concrete.toInt(fw, w, signed, rm, a.c, nan)) : lazyFp(w, () => fp().toInt(fw, w, signed, rm, T(a), nan));
     },
   };
   return d;

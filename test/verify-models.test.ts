@@ -1,6 +1,6 @@
 // The solver's models and the emulator must agree, or a wrong translation goes unrefuted, and the
 // solver must not give up where a simpler question settles the block. Two cases from the mutant
-// test (test/verify.test.ts), on C from the fixtures compiled by the real cross gccs:
+// test (test/verify.test.ts), on fixture programs compiled by the real cross gccs:
 // - flood (arrays_2d.c): behind the path `g[y][x] == from`, Z3 placed the pointer g so that g[y][x]
 //   fell inside the constant data .LC0, which the emulator maps but the prover read as free
 //   memory; the model never replayed, and a wrong store was UNSUPPORTED. Constant data a model
@@ -12,6 +12,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { frontEnd, parseAsm } from '../src/asm/index.js';
 import type { Instruction, Program } from '../src/ir/program.js';
 import { createVerifier, type Verdict } from '../src/verify/check.js';
@@ -20,44 +21,8 @@ import { type CrossIsa, crossCompile } from './helpers/cross.js';
 
 const verifier = await createVerifier();
 
-const FLOOD = `
-#define H 10
-#define W 12
-int flood(char g[H][W], int sy, int sx, char to)
-{
-    static int stack[H * W][2];
-    int sp = 0, filled = 0;
-    char from = g[sy][sx];
-    if (from == to)
-        return 0;
-    stack[sp][0] = sy;
-    stack[sp++][1] = sx;
-    while (sp > 0) {
-        sp--;
-        int y = stack[sp][0], x = stack[sp][1];
-        if (y < 0 || y >= H || x < 0 || x >= W || g[y][x] != from)
-            continue;
-        g[y][x] = to;
-        filled++;
-        const int d[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
-        for (int k = 0; k < 4; k++) {
-            stack[sp][0] = y + d[k][0];
-            stack[sp++][1] = x + d[k][1];
-        }
-    }
-    return filled;
-}
-`;
-
-const HORNER = `
-double horner(const double *c, int n, double x)
-{
-    double r = 0;
-    for (int i = n - 1; i >= 0; i--)
-        r = r * x + c[i];
-    return r;
-}
-`;
+/** A fixture program's C, as the corpus compiles it. */
+const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/c/${name}.c`, import.meta.url), 'utf8');
 
 /**
  * The verdict of the block holding the target's `before` instruction (text as gns prints it,
@@ -80,7 +45,7 @@ async function mutantVerdict(source: Program, target: Program, fn: string, befor
 }
 
 test('flood: a wrong store behind a path through a pointer into the grid is REFUTED, in both directions', async () => {
-  const cross = crossCompile('flood', FLOOD);
+  const cross = crossCompile('arrays_2d', fixture('arrays_2d'));
   // Stores of the local table d (copied from .LC0) to the wrong slot, or of the wrong register.
   const mutants: Record<CrossIsa, [string, string][]> = {
     riscv64: [['sd a4,-56(s0)', 'sd a4,-48(s0)'], ['sd a2,-72(s0)', 'sd a6,-72(s0)'], ['ld a4,16(a5)', 'ld a4,24(a5)']],
@@ -95,7 +60,7 @@ test('flood: a wrong store behind a path through a pointer into the grid is REFU
 });
 
 test('horner: an index zero-extended for sign-extended, the same under i >= 0, is PROVEN behind the loop test', async () => {
-  const cross = crossCompile('horner', HORNER);
+  const cross = crossCompile('float_math', fixture('float_math'));
   const neutral = await mutantVerdict(cross.riscv64.load(), cross.aarch64.load(), 'horner', 'ldrsw x0, [sp, 36]', 'ldrsw x14, [sp, 36]');
   assert.ok(neutral.kind === 'PROVEN' && (neutral.context ?? 0) > 0, JSON.stringify(neutral));
   const back = await mutantVerdict(cross.aarch64.load(), cross.riscv64.load(), 'horner', 'lw a5,-28(s0)', 'lwu a5,-28(s0)');

@@ -21,7 +21,7 @@ import { analyseFrame, registerWidths } from './frame.js';
 import { inferRelation, spilledArguments } from './infer.js';
 import { type Obligation, type PairSite, pairImage } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
-import { type ProverEnv, proveBlock, proverEnv } from './prove.js';
+import { type Along, type ProverEnv, proveBlock, proverEnv } from './prove.js';
 import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, samePair, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 export type { ContextOptions };
 import { verifyDomain } from './value.js';
@@ -544,12 +544,13 @@ const EXTRA_TESTS = 16;
  * More random testing, for blocks the prover could not settle: a REFUTED verdict if a run fails,
  * and how many runs counted (those that followed the path context).
  */
-function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean, along?: (fill: ConcreteEntry) => ConcreteEntry): { readonly found?: Settled; readonly ran: number } {
+function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: number, opts: VerifyOptions, context: readonly number[], tests: number, weaken: boolean, along?: Along): { readonly found?: Settled; readonly ran: number } {
   const seed = (opts.seed ?? 1) * 7_777_777 + bs * 104_729;
   let ran = 0;
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
-    // Every other state from the path's model, where the prover gave one (see ProofResult).
-    const entry = along && k % 2 === 0 ? along(randomEntry(seed + k)) : randomEntry(seed + k);
+    // Every other state from the path's model, where the prover gave one (see ProofResult); of
+    // those, every other keeps all the bytes the query loads as the model has them.
+    const entry = along && k % 2 === 0 ? along(randomEntry(seed + k), k % 4 === 0) : randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
     if (run.status !== 'ran') continue;
     ran++;

@@ -33,12 +33,12 @@ export function proverEnv(d: VerifyDomain): ProverEnv {
 export type ProofResult =
   | { readonly status: 'proven'; readonly byEvaluation: boolean }
   /** `along`: entry states with what the model pins, and `fill`'s values elsewhere (see alongModel). */
-  | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[]; readonly along: (fill: ConcreteEntry) => ConcreteEntry }
+  | { readonly status: 'counterexample'; readonly entry: ConcreteEntry; readonly failed: readonly Obligation<SBool>[]; readonly along: Along }
   /**
    * `along`, behind a path context: entry states that take the path (from a model of the entry
    * assumptions alone), with `fill`'s values wherever the path does not pin one.
    */
-  | { readonly status: 'unknown'; readonly reason: string; readonly along?: (fill: ConcreteEntry) => ConcreteEntry }
+  | { readonly status: 'unknown'; readonly reason: string; readonly along?: Along }
   | { readonly status: 'unsupported'; readonly reason: string }
   /** No execution in R follows the path context into the block. */
   | { readonly status: 'infeasible' };
@@ -149,7 +149,11 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const outside: { readonly addr: SVal; readonly bytes: number }[] = [];
   // Addresses computed from the frame at run time (array elements).
   const indexed: { readonly addr: SVal; readonly bytes: number }[] = [];
+  // The loads of the path context, which its branches may test (see Along).
+  const loads: { readonly addr: SVal; readonly bytes: number }[] = [];
+  let onPath = true;
   d.onAccess = (a) => {
+    if (a.kind === 'load' && onPath) loads.push(a);
     if (!fromFrame(a.addr) && !(isStatic(a.addr) && a.addr.base?.startsWith('sym:'))) outside.push(a);
     else if (fromFrame(a.addr) && !isStatic(a.addr)) indexed.push(a);
   };
@@ -172,6 +176,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
       if (!cs || !ct) return { status: 'unsupported', reason: 'the path context does not lead to the block' };
       assumptions.push(cs, ct);
     }
+    onPath = false;
     // A region runs once per path; every pair of paths must meet the exit obligations under both
     // paths' conditions.
     const unit = unitOf(ctx.matching, bs)!;
@@ -294,7 +299,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     // Random states rarely take a path context's branches (a field equal to 5); a model of the
     // path condition is a small query, and gives the tester states that do.
     const model = context.length > 0 ? (await witness()).model : undefined;
-    return model ? { status: 'unknown', reason, along: alongModel(env, model) } : { status: 'unknown', reason };
+    return model ? { status: 'unknown', reason, along: alongModel(env, model, loads) } : { status: 'unknown', reason };
   }
   let model = solver.model();
   // A slot or object pair lies at different places on the two sides, so an array element that
@@ -310,7 +315,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     model = solver.model();
   }
   const failed = open.filter((o) => z.isFalse(model.eval(d.boolTerm(o.holds), true)));
-  return { status: 'counterexample', entry: entryFromModel(env, model), failed, along: alongModel(env, model) };
+  return { status: 'counterexample', entry: entryFromModel(env, model), failed, along: alongModel(env, model, loads) };
 }
 
 /** The constant data (by symbol key) that a model places some access through a pointer in. */
@@ -482,11 +487,15 @@ function memo<K, V>(f: (k: K) => V): (k: K) => V {
 /**
  * Entry states that keep what a model pins and take `fill`'s values elsewhere. A model of the
  * entry assumptions alone pins the few cells a path's branches read; Z3 leaves the rest at a
- * default (zeros), under which a wrong `fadd` for an `fsub` would show nothing. A pinned byte equal
- * to the array's default is not listed in the model, so the bytes next to a listed one (the rest
- * of a pinned word) keep the default too.
+ * default (zeros), under which a wrong `fadd` for an `fsub` would show nothing. But a byte the
+ * model gives the array's default is not listed in it either, and a path may need that value (a
+ * pointer that is zero). So the rest of a word with a listed byte keeps the default, and with
+ * `loads`, so does every byte the path context loads (at the addresses the model gives the loads);
+ * what the block itself loads stays random unless listed.
  */
-function alongModel(env: ProverEnv, model: Model<'main'>): (fill: ConcreteEntry) => ConcreteEntry {
+export type Along = (fill: ConcreteEntry, loads?: boolean) => ConcreteEntry;
+
+function alongModel(env: ProverEnv, model: Model<'main'>, loads: readonly { readonly addr: SVal; readonly bytes: number }[]): Along {
   const { d } = env;
   const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
   // What the model pins, read at the first call: a counterexample that replays never needs it.
@@ -496,14 +505,19 @@ function alongModel(env: ProverEnv, model: Model<'main'>): (fill: ConcreteEntry)
       const v = d.lookup(`${prefix}.${id}`);
       return v && assigned.has(`${prefix}.${id}`) ? value(d.term(v)) : undefined;
     };
-    const memory = (mem: SymMem, name: string): ((addr: bigint) => number | undefined) => {
+    const loaded = new Set<bigint>();
+    for (const l of loads) {
+      const at = value(d.term(l.addr));
+      for (let k = 0n; k < BigInt(l.bytes); k++) loaded.add(BigInt.asUintN(64, at + k));
+    }
+    const memory = (mem: SymMem, name: string): ((addr: bigint, loads: boolean) => number | undefined) => {
       if (!assigned.has(name)) return () => undefined;
       const text = (model.eval(mem as never, false) as unknown as { sexpr(): string }).sexpr();
       const bytes = new Map<bigint, number>();
       for (const m of text.matchAll(/#x([0-9a-f]{16})\s+#x([0-9a-f]{2})/g)) bytes.set(BigInt(`0x${m[1]}`), parseInt(m[2]!, 16));
       const fallback = parseInt(/\(as const [^#]*#x([0-9a-f]{2})/.exec(text)?.[1] ?? '00', 16);
       const words = new Set([...bytes.keys()].map((a) => a & ~7n));
-      return (addr) => bytes.get(addr) ?? (words.has(addr & ~7n) ? fallback : undefined);
+      return (addr, all) => bytes.get(addr) ?? (words.has(addr & ~7n) || (all && loaded.has(addr)) ? fallback : undefined);
     };
     return {
       cfa: value(d.term(d.fresh(CFA, 64))),
@@ -515,15 +529,15 @@ function alongModel(env: ProverEnv, model: Model<'main'>): (fill: ConcreteEntry)
     };
   };
   let pinned: Pinned | undefined;
-  return (fill) => {
+  return (fill, all = false) => {
     const p = (pinned ??= read());
     return {
       cfa: p.cfa,
       sourceRegister: memo((id) => p.source(id) ?? fill.sourceRegister(id)),
       targetRegister: memo((id) => p.target(id) ?? fill.targetRegister(id)),
-      memory: memo((a) => p.shared(a) ?? fill.memory(a)),
-      privateSource: memo((a) => p.privateSource(a) ?? fill.privateSource(a)),
-      privateTarget: memo((a) => p.privateTarget(a) ?? fill.privateTarget(a)),
+      memory: memo((a) => p.shared(a, all) ?? fill.memory(a)),
+      privateSource: memo((a) => p.privateSource(a, all) ?? fill.privateSource(a)),
+      privateTarget: memo((a) => p.privateTarget(a, all) ?? fill.privateTarget(a)),
       symbol: fill.symbol,
     };
   };
@@ -534,9 +548,10 @@ interface Pinned {
   readonly cfa: bigint;
   source(id: string): bigint | undefined;
   target(id: string): bigint | undefined;
-  shared(addr: bigint): number | undefined;
-  privateSource(addr: bigint): number | undefined;
-  privateTarget(addr: bigint): number | undefined;
+  /** With `loads`, every byte the query loads is pinned (see Along). */
+  shared(addr: bigint, loads: boolean): number | undefined;
+  privateSource(addr: bigint, loads: boolean): number | undefined;
+  privateTarget(addr: bigint, loads: boolean): number | undefined;
 }
 
 /** A concrete entry state from a model: the emulator replays the counterexample from it. */

@@ -25,16 +25,18 @@ const verifier = await createVerifier();
 const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/c/${name}.c`, import.meta.url), 'utf8');
 
 /**
- * The verdict of the block holding the target's `before` instruction (text as gns prints it,
- * whitespace aside) once it is replaced by `after`, under the R inferred from the gold pair.
+ * The verdict of the block holding function `fn`'s first `before` instruction in the target (text
+ * as gns prints it, whitespace aside) once it is replaced by `after`, under the R inferred from
+ * the gold pair.
  */
 async function mutantVerdict(source: Program, target: Program, fn: string, before: string, after: string): Promise<Verdict> {
   const gold = verifier.pairContexts(source, target).pairs.find((p) => p.name === fn)!;
   const { relation } = await verifier.checkFunction(gold);
   const fe = frontEnd(target.isa);
   const norm = (s: string): string => s.replace(/\s+/g, ' ').trim();
-  const stmt = target.statements.findIndex((s) => s.kind === 'insn' && norm(fe.printInstruction(s as Instruction, true)) === norm(before));
-  assert.ok(stmt >= 0, `no '${before}' in the target`);
+  const inFunction = gold.target.cfg.blocks.flatMap((b) => b.instructions).sort((a, b) => a - b);
+  const stmt = inFunction.find((i) => norm(fe.printInstruction(target.statements[i] as Instruction, true)) === norm(before));
+  assert.ok(stmt !== undefined, `no '${before}' in ${fn} of the target`);
   const block = gold.target.cfg.blocks.find((b) => b.instructions.includes(stmt))!;
   const bs = [...gold.matching.pairs].find(([, bt]) => bt === block.index)![0];
   const replacement = parseAsm(after, { isa: target.isa, file: 'mutant.s' }).program.statements.find((s) => s.kind === 'insn')!;

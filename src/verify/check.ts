@@ -549,7 +549,7 @@ function searchCounterexample(ctx: PairContext, rel: FunctionRelation, bs: numbe
   let ran = 0;
   for (let k = 0; k < tests * EXTRA_TESTS; k++) {
     // Every other state from the path's model, where the prover gave one (see ProofResult); of
-    // those, every other keeps all the bytes the query loads as the model has them.
+    // those, every other keeps all the bytes the path context loads as the model has them.
     const entry = along && k % 2 === 0 ? along(randomEntry(seed + k), k % 4 === 0) : randomEntry(seed + k);
     const run = runPair(ctx, rel, bs, entry, context);
     if (run.status !== 'ran') continue;

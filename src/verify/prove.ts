@@ -495,6 +495,7 @@ function memo<K, V>(f: (k: K) => V): (k: K) => V {
  */
 export type Along = (fill: ConcreteEntry, loads?: boolean) => ConcreteEntry;
 
+/** The states a model seeds (see Along); `loads` are the path context's. */
 function alongModel(env: ProverEnv, model: Model<'main'>, loads: readonly { readonly addr: SVal; readonly bytes: number }[]): Along {
   const { d } = env;
   const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();

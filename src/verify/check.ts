@@ -22,7 +22,7 @@ import { inferRelation, spilledArguments } from './infer.js';
 import { type Obligation, type PairSite, pairImage } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
 import { type Along, type ProverEnv, proveBlock, proverEnv } from './prove.js';
-import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, samePair, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
+import { type ContextOptions, type FunctionRelation, type PairContext, type SlotPair, isKept, samePair, showCfa, showSlot, type RegPair, type SideContext, registersNamed, showPair } from './relation.js';
 export type { ContextOptions };
 import { verifyDomain } from './value.js';
 import { type ExtensionFact, showFact } from './returns.js';
@@ -523,7 +523,7 @@ function showOffsets(offs: readonly bigint[]): string {
     if (last && o === last[1] + 1n) last[1] = o;
     else runs.push([o, o]);
   }
-  return runs.map(([a, b]) => `CFA${a >= 0n ? '+' : ''}${a}${a === b ? '' : `..${b}`}`).join(', ');
+  return runs.map(([a, b]) => `${showCfa(a)}${a === b ? '' : `..${b}`}`).join(', ');
 }
 
 /**

@@ -12,7 +12,7 @@ import { Machine, runStraight } from '../emu/machine.js';
 import { Rng } from '../util/random.js';
 import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, pairImage, slotObligations, stackArgumentObligations } from './obligations.js';
 import { concrete } from '../isa/concrete.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed, slotAliases } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed, showCfa, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
 
@@ -329,8 +329,8 @@ export function unspecifiedOnly(ctx: PairContext, rel: FunctionRelation, bs: num
   return again.status === 'ran' && again.failures.length === 0 ? [...new Set(mattered)].sort((a, b) => (a < b ? -1 : 1)) : undefined;
 }
 
-/** How far from the CFA a byte counts as in the frame, for `unspecifiedOnly`. */
-const FRAME_REACH = 1n << 20n;
+/** How far from the CFA a byte counts as in (or near) the frame, in bytes. */
+export const FRAME_REACH = 1n << 20n;
 
 /** Runs a region from its entry along the branches taken, to the block where control leaves it. */
 function runRegion(side: SideContext, region: Region, m: Machine): { status: 'ok'; outcome: Outcome<bigint, boolean>; end: number } | { status: 'unsupported'; reason: string } {
@@ -374,7 +374,7 @@ function memoryDifferences(ms: ConcreteMemory, mt: ConcreteMemory, rel: Function
 
 function describeAddress(a: bigint, cfa: bigint): string {
   const off = BigInt.asIntN(64, a - cfa);
-  return off >= -(1n << 20n) && off < 1n << 20n ? `CFA${off >= 0n ? '+' : ''}${off}` : `0x${a.toString(16)}`;
+  return off >= -FRAME_REACH && off < FRAME_REACH ? showCfa(off) : `0x${a.toString(16)}`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { concrete } from '../isa/concrete.js';
 import { frontEnd } from '../asm/index.js';
 import { isDescribeError } from '../isa/types.js';
 import { Rng } from '../util/random.js';
-import { argumentPairs, entryPairs, randomEntry, returnsInMemory, runPair } from './concrete.js';
+import { FRAME_REACH, argumentPairs, entryPairs, randomEntry, returnsInMemory, runPair } from './concrete.js';
 import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
 import { type BasicBlock, callee } from '../cfg/cfg.js';
@@ -235,13 +235,8 @@ function frameEscapes(ctx: PairContext, delta: bigint): Escape[] {
  */
 function frameObjects(ctx: PairContext, delta: bigint): { objects: SlotPair[]; escapes: Map<number, RegPair[]> } {
   const all = frameEscapes(ctx, delta);
-  const votes = new Map<string, { p: Escape[]; n: number }>();
-  for (const e of all.filter((x) => x.a !== x.b)) {
-    const v = votes.get(`${e.a}:${e.b}`) ?? { p: [], n: 0 };
-    v.p.push(e);
-    v.n++;
-    votes.set(`${e.a}:${e.b}`, v);
-  }
+  const votes = new Map<string, Escape[]>();
+  for (const e of all.filter((x) => x.a !== x.b)) votes.set(`${e.a}:${e.b}`, [...(votes.get(`${e.a}:${e.b}`) ?? []), e]);
   // Bytes from `base` on that one side accesses in the given blocks, without a gap.
   const extent = (side: SideContext, blocks: readonly number[], base: bigint, shift: bigint): number => {
     const used = new Set<bigint>();
@@ -253,7 +248,7 @@ function frameObjects(ctx: PairContext, delta: bigint): { objects: SlotPair[]; e
   const savesT = new Set([...ctx.target.frame.saveBytes].map((b) => b + delta));
   const objects: SlotPair[] = [];
   const inside = (off: bigint, base: bigint, n: number): boolean => off >= base && off < base + BigInt(n);
-  for (const group of mutualBest(votes.values(), (g) => `${g[0]!.a}`, (g) => `${g[0]!.b}`)) {
+  for (const group of mutualBest([...votes.values()].map((p) => ({ p, n: p.length })), (g) => `${g[0]!.a}`, (g) => `${g[0]!.b}`)) {
     const { a, b } = group[0]!;
     const bytes = Math.max(...group.flatMap((e) => [extent(ctx.source, e.blocksS, a, 0n), extent(ctx.target, e.blocksT, b, delta)]));
     const clash = (o: SlotPair): boolean => (a < o.s + BigInt(o.bytes) && o.s < a + BigInt(bytes)) || (b < o.t + BigInt(o.bytes) && o.t < b + BigInt(bytes));
@@ -385,9 +380,6 @@ export function returnedValues(ctx: PairContext): RegPair[] {
 // ---------------------------------------------------------------------------------------------
 
 const INT_WIDTHS = [64, 32, 16, 8];
-
-/** How far from the frame address an offset pair's constant may be (bytes). */
-const FRAME_REACH = 1n << 20n;
 const FP_WIDTHS = [64, 32];
 
 /** Candidate extension facts about one side's integer registers. */
@@ -439,7 +431,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   // A unit whose source region calls makes the call from its one call block.
   const exitBlock = (bs: number): BasicBlock => {
     const blocks = unitOf(ctx.matching, bs)!.source.blocks.map((b) => S.cfg.blocks[b]!);
-    return blocks.find((b) => b.terminator === 'call' || b.terminator === 'icall' || b.terminator === 'tailcall') ?? blocks[0]!;
+    return blocks.find((b) => isCall(b.terminator)) ?? blocks[0]!;
   };
   for (const bs of ctx.matching.pairs.keys()) {
     const b = exitBlock(bs);
@@ -464,8 +456,7 @@ export function inferRelation(ctx: PairContext, opts: InferOptions = {}): Functi
   for (const [bs, bt] of ctx.matching.pairs) {
     blocks.set(bs, bs === 0 ? entryPairs(ctx) : candidates(bs, bt));
     started.set(bs, blocks.get(bs)!.length);
-    const term = exitBlock(bs).terminator;
-    if (term === 'call' || term === 'icall' || term === 'tailcall') {
+    if (isCall(exitBlock(bs).terminator)) {
       const callee = calleeOf(exitBlock(bs));
       const escaping = frames.escapes.get(bs) ?? [];
       const spilled = (callee === undefined ? [] : ctx.callees?.get(callee) ?? []).filter((p) => !escaping.some((e) => e.s === p.s || e.t === p.t));

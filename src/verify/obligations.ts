@@ -13,7 +13,7 @@ import type { BasicBlock } from '../cfg/cfg.js';
 import type { Outcome } from '../isa/exec.js';
 import type { Domain } from '../isa/sem.js';
 import type { FunctionRelation, PairContext, RegPair, SideContext, SlotPair } from './relation.js';
-import { showPair, showSlot } from './relation.js';
+import { showCfa, showPair, showSlot } from './relation.js';
 import { type Region, staysInside, unitOf } from './correspond.js';
 import { type ExtensionFact, factHolds, showFact } from './returns.js';
 
@@ -209,7 +209,7 @@ export function exitObligations<V, B, M>(
     const offsets = block === 'cfa' ? new Map([[side.abi.sp, 0n]]) : side.frame.entry[block];
     for (const [reg, off] of offsets ?? []) {
       const want = d.add(64, cfa, d.bv(64, shift + off));
-      out.push({ what: `${who} ${reg} = CFA${off >= 0n ? '+' : ''}${off}`, holds: implies(guard, d.eq(64, st.get(reg), want)) });
+      out.push({ what: `${who} ${reg} = ${showCfa(off)}`, holds: implies(guard, d.eq(64, st.get(reg), want)) });
     }
   };
   const pairs = (list: readonly RegPair[] | undefined, guard: B, where: string, site: PairSite): void => {

@@ -12,9 +12,12 @@ import { CFA, type Side, VState, runBlock } from './exec.js';
 import { guardedCheck } from './z3.js';
 import { type CallFrame, type Obligation, callsOut, exitObligations, exitsOf, pairImage, slotObligations, stackArgumentObligations } from './obligations.js';
 import type { Outcome } from '../isa/exec.js';
-import { type FunctionRelation, type PairContext, type RegPair, type SideContext, slotAliases } from './relation.js';
+import { type FunctionRelation, type PairContext, type RegPair, type SideContext, showCfa, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, regionPaths, staysInside, unitOf } from './correspond.js';
-import { QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
+import { type Access, QueryTooLarge, type SBool, type SVal, type VMem, type VerifyDomain, arrayBase, fromFrame, isStatic, writesOf } from './value.js';
+
+/** Where a load or store went, and how many bytes. */
+type Accessed = Pick<Access, 'addr' | 'bytes'>;
 
 /** What the prover needs across queries: the domain and the memories. */
 export interface ProverEnv {
@@ -146,11 +149,11 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   for (const r of buffer?.others ?? []) assumptions.push(apart(d, sourceValue(buffer!.reg), sourceValue(r)));
   const T = sideState(env, ctx.target, 't', firstT, rel.delta, rel.privateTarget, env.privateTarget, withFacts('t', targetInitial(env, ctx, sourceValue, pairs, assumptions)), symbols, slotAliases(rel.slots));
   // Addresses not computed from the frame: the assumption below keeps them out of both frames.
-  const outside: { readonly addr: SVal; readonly bytes: number }[] = [];
+  const outside: Accessed[] = [];
   // Addresses computed from the frame at run time (array elements).
-  const indexed: { readonly addr: SVal; readonly bytes: number }[] = [];
+  const indexed: Accessed[] = [];
   // The loads of the path context, which its branches may test (see Along).
-  const loads: { readonly addr: SVal; readonly bytes: number }[] = [];
+  const loads: Accessed[] = [];
   let onPath = true;
   d.onAccess = (a) => {
     if (a.kind === 'load' && onPath) loads.push(a);
@@ -219,7 +222,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
     const solver = new z.Solver();
     solver.set('timeout', Math.max(1, Math.floor(timeout)));
     const cfaTerm = d.term(d.fresh(CFA, 64));
-    solver.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n));
+    solver.add(...cfaPlacement(env, cfaTerm));
     // Symbols are distinct objects below the stack, at least 64 KiB apart.
     const symbolTerms = [...symbols].map((key) => d.term(d.fresh('sym:' + key, 64)));
     symbolTerms.forEach((s, i) => {
@@ -283,7 +286,7 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   const witness = async (): Promise<{ readonly found: string; readonly model?: Model<'main'> }> => {
     const w = new z.Solver();
     w.set('timeout', Math.max(1, Math.floor(timeoutMs)));
-    w.add(cfaTerm.extract(3, 0).eq(z.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n), ...assumed);
+    w.add(...cfaPlacement(env, cfaTerm), ...assumed);
     const found = await guardedCheck(() => w.check());
     return found === 'sat' ? { found, model: w.model() } : { found };
   };
@@ -318,10 +321,15 @@ async function proveWithin(env: ProverEnv, ctx: PairContext, rel: FunctionRelati
   return { status: 'counterexample', entry: entryFromModel(env, model), failed, along: alongModel(env, model, loads) };
 }
 
+/** Where a stack may lie: the CFA is 16-byte aligned, in the user half of the address space. */
+function cfaPlacement(env: ProverEnv, cfaTerm: SymBV): import('z3-solver').Bool<'main'>[] {
+  return [cfaTerm.extract(3, 0).eq(env.ctx.BitVec.val(0n, 4)), cfaTerm.uge(1n << 40n), cfaTerm.ult(1n << 47n)];
+}
+
 /** The constant data (by symbol key) that a model places some access through a pointer in. */
-function constantsReached(env: ProverEnv, ctx: PairContext, model: Model<'main'>, outside: readonly { readonly addr: SVal; readonly bytes: number }[], symbols: ReadonlySet<string>): string[] {
+function constantsReached(env: ProverEnv, ctx: PairContext, model: Model<'main'>, outside: readonly Accessed[], symbols: ReadonlySet<string>): string[] {
   const { d } = env;
-  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  const value = (t: SymBV): bigint => modelValue(model, t);
   const reached: string[] = [];
   for (const key of symbols) {
     const image = ctx.source.images.get(key) ?? ctx.target.images.get(key);
@@ -345,7 +353,7 @@ function constantBytes(env: ProverEnv, ctx: PairContext, key: string): import('z
 }
 
 /** For each address computed from the frame at run time: it is off every slot and object pair, on both sides. */
-function slotsApart(d: VerifyDomain, rel: FunctionRelation, indexed: readonly { readonly addr: SVal; readonly bytes: number }[], cfaTerm: SymBV): import('z3-solver').Bool<'main'>[] {
+function slotsApart(d: VerifyDomain, rel: FunctionRelation, indexed: readonly Accessed[], cfaTerm: SymBV): import('z3-solver').Bool<'main'>[] {
   const out: import('z3-solver').Bool<'main'>[] = [];
   for (const a of indexed) {
     const off = d.term(a.addr).sub(cfaTerm);
@@ -464,11 +472,16 @@ function memoryObligations(d: VerifyDomain, ms: VMem, mt: VMem, rel: FunctionRel
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      const where = addr.base === CFA ? `CFA${addr.off >= 0n ? '+' : ''}${addr.off}` : addr.base?.startsWith('sym:') ? `${addr.base.slice(4)}+${addr.off}` : 'a computed address';
+      const where = addr.base === CFA ? showCfa(addr.off) : addr.base?.startsWith('sym:') ? `${addr.base.slice(4)}+${addr.off}` : 'a computed address';
       out.push({ what: `memory at ${where} (${n} bytes)`, holds: d.eq(8 * n, d.load(ms, addr, n), d.load(mt, addr, n)) });
     }
   }
   return out;
+}
+
+/** A bit-vector's value in a model (completed where the model leaves it open). */
+function modelValue(model: Model<'main'>, t: SymBV): bigint {
+  return (model.eval(t, true) as unknown as { value(): bigint }).value();
 }
 
 /** Remembers each answer: evaluating in a model costs about a millisecond per read. */
@@ -496,9 +509,9 @@ function memo<K, V>(f: (k: K) => V): (k: K) => V {
 export type Along = (fill: ConcreteEntry, loads?: boolean) => ConcreteEntry;
 
 /** The states a model seeds (see Along); `loads` are the path context's. */
-function alongModel(env: ProverEnv, model: Model<'main'>, loads: readonly { readonly addr: SVal; readonly bytes: number }[]): Along {
+function alongModel(env: ProverEnv, model: Model<'main'>, loads: readonly Accessed[]): Along {
   const { d } = env;
-  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  const value = (t: SymBV): bigint => modelValue(model, t);
   // What the model pins, read at the first call: a counterexample that replays never needs it.
   const read = (): Pinned => {
     const assigned = new Set(model.decls().map((x) => String(x.name())));
@@ -558,7 +571,7 @@ interface Pinned {
 /** A concrete entry state from a model: the emulator replays the counterexample from it. */
 function entryFromModel(env: ProverEnv, model: Model<'main'>): ConcreteEntry {
   const { d } = env;
-  const value = (t: SymBV): bigint => (model.eval(t, true) as unknown as { value(): bigint }).value();
+  const value = (t: SymBV): bigint => modelValue(model, t);
   // Unknowns the query never built are unconstrained: any value replays the same.
   const reg = (prefix: string) => (id: string): bigint => {
     const v = d.lookup(`${prefix}.${id}`);

@@ -176,10 +176,14 @@ export function registersNamed(side: SideContext, blocks: Iterable<number>): Set
   return out;
 }
 
+/** Renders an offset from the canonical frame address for reports: `CFA-56`, `CFA+8`. */
+export function showCfa(off: bigint): string {
+  return `CFA${off >= 0n ? '+' : ''}${off}`;
+}
+
 /** Renders a slot pair for reports, each side from its own CFA: `[CFA-56]~[CFA-80]:8`. */
 export function showSlot(p: SlotPair, delta: bigint): string {
-  const at = (off: bigint): string => `[CFA${off >= 0n ? '+' : ''}${off}]`;
-  return `${at(p.s)}~${at(p.t - delta)}:${p.bytes}`;
+  return `[${showCfa(p.s)}]~[${showCfa(p.t - delta)}]:${p.bytes}`;
 }
 
 /** The target offset (from the source CFA) of each target byte of a slot pair, to its source offset. */

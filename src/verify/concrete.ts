@@ -15,6 +15,7 @@ import { concrete } from '../isa/concrete.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, registersNamed, showCfa, slotAliases } from './relation.js';
 import { NO_FORWARDING, type Region, staysInside, unitOf } from './correspond.js';
 import { extendValue } from './returns.js';
+import { frameBytes } from './frame.js';
 
 // ---------------------------------------------------------------------------------------------
 // Entry states
@@ -147,15 +148,10 @@ function strayingOff(d: Domain<bigint, boolean, ConcreteMemory>, rel: FunctionRe
   const paired = pairedBytes(rel.slots);
   // Built at the first access to a paired byte: most runs make none.
   let fixed: Set<bigint> | undefined;
-  const fixedBytes = (): Set<bigint> => {
-    fixed = new Set();
-    for (const b of path) for (const a of side.frame.accesses[b] ?? []) if (a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) fixed.add(a.off + shift + k);
-    return fixed;
-  };
   const check = (addr: bigint, n: number): void => {
     for (let k = 0; k < n; k++) {
       const off = BigInt.asIntN(64, addr + BigInt(k) - cfa);
-      if (paired.has(off) && !(fixed ?? fixedBytes()).has(off)) strayed();
+      if (paired.has(off) && !(fixed ??= frameBytes(side.frame, shift, undefined, path)).has(off)) strayed();
     }
   };
   return {
@@ -305,11 +301,7 @@ export interface StartBytes {
  * returned (source CFA offsets), otherwise undefined. A diagnosis, never a proof.
  */
 export function unspecifiedOnly(ctx: PairContext, rel: FunctionRelation, bs: number, entry: ConcreteEntry, context: readonly number[], run: Extract<PairRun, { status: 'ran' }>): bigint[] | undefined {
-  const stored = (side: SideContext, shift: bigint): Set<bigint> => {
-    const out = new Set<bigint>();
-    for (const list of side.frame.accesses) for (const a of list) if (a.kind === 'store' && a.off !== undefined) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off + shift + k);
-    return out;
-  };
+  const stored = (side: SideContext, shift: bigint): Set<bigint> => frameBytes(side.frame, shift, (a) => a.kind === 'store');
   const mattered: bigint[] = [];
   // Bytes `to` never stores, that `from` wrote in the run: `to` starts with `from`'s final value.
   const fill = (from: Machine, to: Machine, storesOfTo: ReadonlySet<bigint>): Map<bigint, number> => {

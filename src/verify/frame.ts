@@ -28,6 +28,17 @@ export interface FrameAccess {
   readonly indexed: boolean;
 }
 
+/**
+ * The frame bytes (CFA offsets, plus `shift`) that the static accesses of `blocks` (every block
+ * when omitted) touch, of the accesses `keep` accepts.
+ */
+export function frameBytes(frame: SideFrame, shift: bigint, keep: (a: FrameAccess) => boolean = () => true, blocks?: Iterable<number>): Set<bigint> {
+  const out = new Set<bigint>();
+  const lists = blocks ? [...blocks].map((b) => frame.accesses[b] ?? []) : frame.accesses;
+  for (const list of lists) for (const a of list) if (a.off !== undefined && keep(a)) for (let k = 0n; k < BigInt(a.bytes); k++) out.add(a.off + shift + k);
+  return out;
+}
+
 /** The frame facts of one side of one function. */
 export interface SideFrame {
   /** Per block: CFA-relative offsets of the registers that point into the frame at entry. */

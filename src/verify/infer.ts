@@ -18,7 +18,7 @@ import type { Machine } from '../emu/machine.js';
 import { exitsOf } from './obligations.js';
 import { type BasicBlock, callee } from '../cfg/cfg.js';
 import { type Region, unitOf } from './correspond.js';
-import type { FrameAccess } from './frame.js';
+import { type FrameAccess, frameBytes } from './frame.js';
 import { type FunctionRelation, type PairContext, type RegPair, type SideContext, type SlotPair, isKept, registersNamed, samePair } from './relation.js';
 import { operandExpr } from '../ir/expr.js';
 import { pairHolds } from './obligations.js';
@@ -168,11 +168,7 @@ export function inferFrames(ctx: PairContext): Frames {
 function framePartition(ctx: PairContext, delta: bigint, slots: readonly SlotPair[]): Pick<FunctionRelation, 'privateSource' | 'privateTarget' | 'outgoing'> {
   const paired = (which: 's' | 't'): Set<bigint> => new Set(slots.flatMap((p) => Array.from({ length: p.bytes }, (_, k) => (which === 's' ? p.s : p.t) + BigInt(k))));
   const [pairedS, pairedT] = [paired('s'), paired('t')];
-  const bytes = (side: SideContext, shift: bigint, skip: Set<bigint>): Set<bigint> => {
-    const out = new Set<bigint>();
-    for (const list of side.frame.accesses) for (const a of list) if (a.off !== undefined && !a.save) for (let k = 0n; k < BigInt(a.bytes); k++) if (!skip.has(a.off + k + shift)) out.add(a.off + k + shift);
-    return out;
-  };
+  const bytes = (side: SideContext, shift: bigint, skip: Set<bigint>): Set<bigint> => new Set([...frameBytes(side.frame, shift, (a) => !a.save)].filter((b) => !skip.has(b)));
   const usedS = bytes(ctx.source, 0n, pairedS);
   const usedT = bytes(ctx.target, delta, pairedT);
   // Both sides pass stack arguments, or neither does: bytes at the bottom of one frame alone are
@@ -239,8 +235,7 @@ function frameObjects(ctx: PairContext, delta: bigint): { objects: SlotPair[]; e
   for (const e of all.filter((x) => x.a !== x.b)) votes.set(`${e.a}:${e.b}`, [...(votes.get(`${e.a}:${e.b}`) ?? []), e]);
   // Bytes from `base` on that one side accesses in the given blocks, without a gap.
   const extent = (side: SideContext, blocks: readonly number[], base: bigint, shift: bigint): number => {
-    const used = new Set<bigint>();
-    for (const b of blocks) for (const x of side.frame.accesses[b] ?? []) if (x.off !== undefined && !x.save) for (let k = 0n; k < BigInt(x.bytes); k++) used.add(x.off + shift + k);
+    const used = frameBytes(side.frame, shift, (x) => !x.save, blocks);
     let n = 0;
     while (used.has(base + BigInt(n))) n++;
     return n;
